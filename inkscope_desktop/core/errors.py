@@ -1,0 +1,39 @@
+"""Errors a user can meet: each says what happened and what to do next, on one line."""
+
+from __future__ import annotations
+
+
+class InkscopeError(Exception):
+    """Base for every error shown to a user.
+
+    ``message`` says what happened, ``advice`` what to do next; ``str()`` joins them on one line.
+    """
+
+    def __init__(self, message: str, advice: str = "") -> None:
+        self.message = _one_line(message)
+        self.advice = _one_line(advice)
+        super().__init__(self.user_text)
+
+    @property
+    def user_text(self) -> str:
+        return f"{self.message} {self.advice}".strip() if self.advice else self.message
+
+
+class ImageError(InkscopeError):
+    """An input that is not a usable image (missing, empty, broken, too large, not an image)."""
+
+
+class ModelError(InkscopeError):
+    """The model cannot be found, downloaded or loaded."""
+
+
+class ModelNotFoundError(ModelError):
+    """The model is not on this machine and cannot be downloaded now."""
+
+
+class GenerationError(InkscopeError):
+    """Generation failed part-way (out of memory, a broken model, a crashed worker)."""
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())

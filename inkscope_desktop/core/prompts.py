@@ -1,0 +1,69 @@
+"""Prompt presets, reply language, and the chat messages a Qwen2-VL model is asked with."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from inkscope_desktop.core.errors import InkscopeError
+
+if TYPE_CHECKING:
+    from inkscope_desktop.core.types import CaptionRequest
+
+#: The model card's own prompt: the fine-tune was trained on exactly this text, so it stays verbatim.
+DETAILED_PROMPT = "Generate a detailed caption for this image."
+
+PRESETS: dict[str, str] = {
+    "detailed": DETAILED_PROMPT,
+    "brief": "Describe this image in one or two short sentences.",
+    "text": (
+        "Read all of the visible text in this image exactly as written, in reading order "
+        "(top to bottom, left to right). Keep line breaks between separate lines. "
+        "Do not describe or summarise; if there is no text, say so."
+    ),
+    "screen": (
+        "This is a screenshot. Describe it for a blind user: say which application or web page it is, "
+        "then the main regions from top to bottom, then the focused or most important controls and any "
+        "message, dialog or error, and read the important text exactly."
+    ),
+}
+
+DEFAULT_PRESET = "detailed"
+
+
+def preset_prompt(name: str) -> str:
+    """The prompt text of a preset; an unknown name is a one-line error listing the known ones."""
+    try:
+        return PRESETS[name]
+    except KeyError:
+        known = ", ".join(PRESETS)
+        raise InkscopeError(f"Unknown prompt preset {name!r}.", f"Choose one of: {known}.") from None
+
+
+def with_language(prompt: str, language: str | None) -> str:
+    """Ask for the answer in ``language`` (a name such as "German"); no language leaves the prompt as is."""
+    language = (language or "").strip()
+    if not language:
+        return prompt
+    return f"{prompt} Answer in {language}."
+
+
+def build_messages(request: "CaptionRequest") -> list[dict[str, Any]]:
+    """The conversation in the chat format of Qwen2-VL's model card.
+
+    The image goes in the first user message, before that message's text, with the detail level's pixel
+    limits; earlier turns follow as user/assistant pairs, then this turn's prompt.
+    """
+    image_item = {
+        "type": "image",
+        "image": request.image,
+        "min_pixels": request.detail.min_pixels,
+        "max_pixels": request.detail.max_pixels,
+    }
+    prompts = [turn.prompt for turn in request.history] + [request.prompt]
+    messages: list[dict[str, Any]] = [
+        {"role": "user", "content": [image_item, {"type": "text", "text": prompts[0]}]}
+    ]
+    for turn, next_prompt in zip(request.history, prompts[1:]):
+        messages.append({"role": "assistant", "content": [{"type": "text", "text": turn.answer}]})
+        messages.append({"role": "user", "content": [{"type": "text", "text": next_prompt}]})
+    return messages

@@ -1,0 +1,121 @@
+"""Request and result types that flow from a trigger through the engine to the window, speech and history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+#: One visual token of Qwen2-VL covers a 28x28 pixel square (14-pixel patches, merged 2x2).
+PIXELS_PER_TOKEN = 28 * 28
+
+
+class Detail(str, Enum):
+    """How many pixels of the image the model sees; image size drives the time to first token.
+
+    ``normal`` keeps a 1280x720 screen at its native size (1,196 visual tokens) and shrinks a 1920x1080
+    screen to 69 % (1,222 tokens), where ordinary 13-16 px interface text stays readable for the model.
+    ``high`` keeps 1920x1080 at native size (2,691 tokens) for small print; ``low`` is for quick overviews.
+    The README's table gives the figures for common screen sizes.
+    """
+
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+
+    @property
+    def min_pixels(self) -> int:
+        return 4 * PIXELS_PER_TOKEN
+
+    @property
+    def max_pixels(self) -> int:
+        return {"low": 640, "normal": 1280, "high": 3600}[self.value] * PIXELS_PER_TOKEN
+
+
+@dataclass(frozen=True)
+class Sampling:
+    """Decoding settings: greedy by default (repeatable captions), or sampling with temperature/top-p."""
+
+    do_sample: bool = False
+    temperature: float = 0.7
+    top_p: float = 0.9
+    repetition_penalty: float = 1.05
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One earlier question about the image and the answer the model gave."""
+
+    prompt: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class CaptionRequest:
+    """Everything the engine needs to describe one image or answer one question about it.
+
+    ``prompt`` is the exact text of this turn's user message; ``history`` holds the earlier turns about
+    the same image, oldest first (the image is attached to the first user message, as in training).
+    ``subject`` names what the image is ("screen", "window", "region", "image") for user-facing notices,
+    and ``source`` says where it came from ("Active window: Firefox", a file path).
+    """
+
+    image: "Image.Image"
+    prompt: str
+    history: tuple[Turn, ...] = ()
+    detail: Detail = Detail.NORMAL
+    max_new_tokens: int = 512
+    sampling: Sampling = field(default_factory=Sampling)
+    subject: str = "image"
+    source: str = ""
+
+
+@dataclass
+class Timings:
+    """Seconds spent in each phase of one caption (0.0 where a phase did not run)."""
+
+    load_s: float = 0.0
+    preprocess_s: float = 0.0
+    first_token_s: float = 0.0
+    decode_s: float = 0.0
+    total_s: float = 0.0
+    decode_tokens_per_s: float = 0.0
+
+    def as_dict(self) -> dict[str, float]:
+        return {name: round(value, 4) for name, value in vars(self).items()}
+
+
+class StopReason(str, Enum):
+    FINISHED = "finished"  # the model ended its answer
+    LENGTH = "length"  # max_new_tokens reached
+    CANCELLED = "cancelled"  # the cancel event was set
+    BLANK = "blank"  # the blank-image guard answered instead of the model
+
+
+@dataclass
+class CaptionResult:
+    """The whole answer with its token counts and timings."""
+
+    text: str
+    prompt: str
+    stop_reason: StopReason = StopReason.FINISHED
+    prompt_tokens: int = 0
+    image_tokens: int = 0
+    new_tokens: int = 0
+    timings: Timings = field(default_factory=Timings)
+    engine: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "caption": self.text,
+            "prompt": self.prompt,
+            "stop_reason": self.stop_reason.value,
+            "prompt_tokens": self.prompt_tokens,
+            "image_tokens": self.image_tokens,
+            "new_tokens": self.new_tokens,
+            "engine": self.engine,
+            "timings": self.timings.as_dict(),
+        }

@@ -1,0 +1,1 @@
+"""Caption engines: the ABC, the transformers Qwen2-VL engine and a fake engine."""

@@ -1,0 +1,99 @@
+"""The CaptionEngine ABC and CaptionStream: an iterable of text chunks that ends with a CaptionResult."""
+
+from __future__ import annotations
+
+import threading
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Generator, Iterator
+
+from inkscope_desktop.core.blank import blank_colour, blank_notice
+from inkscope_desktop.core.types import CaptionRequest, CaptionResult, StopReason, Timings
+
+#: (bytes done, bytes total) of a model download.
+ProgressCallback = Callable[[int, int], None]
+
+
+class CaptionStream:
+    """Text chunks of one answer, in order; ``result`` holds the whole answer once iteration ends.
+
+    Iterate it once. Leaving the loop early (``break``) or setting the cancel event stops generation.
+    """
+
+    def __init__(self, chunks: Generator[str, None, CaptionResult]) -> None:
+        self._chunks = chunks
+        self.result: CaptionResult | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        self.result = yield from self._chunks
+
+    def close(self) -> None:
+        self._chunks.close()
+
+    def collect(self) -> CaptionResult:
+        """Run to the end and return the result (for callers that do not display chunks)."""
+        for _ in self:
+            pass
+        assert self.result is not None
+        return self.result
+
+
+class CaptionEngine(ABC):
+    """Turns a CaptionRequest into streamed text.
+
+    Subclasses implement ``load`` and ``_generate``; the blank-image guard and timing live here so every
+    engine behaves the same. One engine serves one request at a time (the caption service owns it).
+    """
+
+    #: Short name shown to users and written to results ("qwen2-vl", "fake").
+    name: str = "engine"
+
+    @classmethod
+    def is_available(cls) -> bool:
+        """Whether this engine can run here at all (its libraries import)."""
+        return True
+
+    @property
+    @abstractmethod
+    def is_loaded(self) -> bool: ...
+
+    @abstractmethod
+    def load(self, progress: ProgressCallback | None = None) -> None:
+        """Load the model (downloading it first when allowed); safe to call again once loaded."""
+
+    def unload(self) -> None:
+        """Free the model's memory; the next request loads it again."""
+
+    def stream(self, request: CaptionRequest, cancel: threading.Event | None = None) -> CaptionStream:
+        """Describe ``request.image``: the answer's text arrives in chunks as it is generated.
+
+        A blank (single-colour) image is answered with a notice instead of the model, which would only
+        hallucinate. Setting ``cancel`` stops generation within one token.
+        """
+        cancel = cancel if cancel is not None else threading.Event()
+        colour = blank_colour(request.image)
+        if colour is not None:
+            return CaptionStream(self._blank_answer(request, blank_notice(request.subject, colour)))
+        return CaptionStream(self._generate(request, cancel))
+
+    def describe(self, request: CaptionRequest, cancel: threading.Event | None = None) -> CaptionResult:
+        """The whole answer at once."""
+        return self.stream(request, cancel).collect()
+
+    @abstractmethod
+    def _generate(
+        self, request: CaptionRequest, cancel: threading.Event
+    ) -> Generator[str, None, CaptionResult]:
+        """Yield the answer's chunks; return the result. Must stop promptly once ``cancel`` is set."""
+
+    def _blank_answer(self, request: CaptionRequest, notice: str) -> Generator[str, None, CaptionResult]:
+        started = time.perf_counter()
+        yield notice
+        elapsed = time.perf_counter() - started
+        return CaptionResult(
+            text=notice,
+            prompt=request.prompt,
+            stop_reason=StopReason.BLANK,
+            timings=Timings(total_s=elapsed),
+            engine=self.name,
+        )

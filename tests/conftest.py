@@ -1,0 +1,24 @@
+"""Shared fixtures: the tiny random Qwen2-VL saved offline, loaded back through the real loading code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A random Qwen2-VL checkpoint of ~200 k parameters in a temp folder (safetensors, processor, template)."""
+    from inkscope_desktop.testing.random_qwen2vl import save_random_qwen2vl
+
+    return save_random_qwen2vl(tmp_path_factory.mktemp("tiny-qwen2vl"))
+
+
+@pytest.fixture(scope="session")
+def noise_image() -> Image.Image:
+    """A 400x300 image of seeded noise: never blank, the same in every run."""
+    pixels = np.random.default_rng(0).integers(0, 256, size=(300, 400, 3), dtype=np.uint8)
+    return Image.fromarray(pixels, "RGB")
