@@ -18,6 +18,16 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def tiny_engine(tiny_model_dir: Path):
+    """The Qwen2-VL engine with the tiny checkpoint loaded on the CPU, shared by the session."""
+    from inkscope_desktop.engines.qwen2vl import Qwen2VLEngine
+
+    engine = Qwen2VLEngine(str(tiny_model_dir), device="cpu")
+    engine.load()
+    return engine
+
+
+@pytest.fixture(scope="session")
 def noise_image() -> Image.Image:
     """A 400x300 image of seeded noise: never blank, the same in every run."""
     pixels = np.random.default_rng(0).integers(0, 256, size=(300, 400, 3), dtype=np.uint8)

@@ -5,13 +5,11 @@ from __future__ import annotations
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Generator, Iterator
 
 from inkscope_desktop.core.blank import blank_colour, blank_notice
 from inkscope_desktop.core.types import CaptionRequest, CaptionResult, StopReason, Timings
-
-#: (bytes done, bytes total) of a model download.
-ProgressCallback = Callable[[int, int], None]
+from inkscope_desktop.engines.model_source import ProgressCallback
 
 
 class CaptionStream:

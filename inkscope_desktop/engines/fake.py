@@ -17,7 +17,8 @@ _CHUNK = re.compile(r"\s*\S+")
 class FakeEngine(CaptionEngine):
     """Streams ``script`` (or a caption made from the image size and prompt) word by word.
 
-    ``first_chunk_delay_s`` imitates the time to first token, ``chunk_delay_s`` the time per token;
+    ``load_delay_s`` imitates a model download (progress in four steps), ``first_chunk_delay_s`` the time
+    to first token, ``chunk_delay_s`` the time per token;
     ``fail_after`` raises a GenerationError after that many chunks, to exercise error paths.
     Each word counts as one token, so ``max_new_tokens`` truncates the script.
     """
@@ -49,7 +50,7 @@ class FakeEngine(CaptionEngine):
             return
         started = time.perf_counter()
         steps = 4
-        for step in range(1, steps + 1):
+        for step in range(1, steps + 1 if self._load_delay_s > 0 else 1):  # a pretend download
             time.sleep(self._load_delay_s / steps)
             if progress is not None:
                 progress(step, steps)

@@ -84,3 +84,9 @@ def test_load_reports_progress_and_is_idempotent():
     engine.load(progress=lambda done, total: seen.append((done, total)))
     assert engine.is_loaded
     assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
+
+
+def test_load_without_delay_reports_no_download():
+    seen = []
+    FakeEngine().load(progress=lambda done, total: seen.append((done, total)))
+    assert seen == []

@@ -1,0 +1,113 @@
+"""The ``inkscope-desktop`` command line: parses arguments and hands each sub-command to its module.
+
+Nothing heavy is imported here, so ``--help`` answers at once; torch and transformers load only when a
+command needs the model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from inkscope_desktop import __version__
+from inkscope_desktop.core.errors import InkscopeError
+from inkscope_desktop.core.prompts import DEFAULT_PRESET, PRESETS
+from inkscope_desktop.core.types import Detail
+from inkscope_desktop.engines.model_source import DEFAULT_MODEL_ID
+
+#: Exit statuses: 1 when some input could not be described, 2 for usage, model or setup errors.
+EXIT_INPUT_FAILED = 1
+EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="inkscope-desktop",
+        description="Describe screens and images aloud with a local vision-language model.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens to standard error")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_describe(commands)
+    _add_model(commands)
+    return parser
+
+
+def _add_model_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("model")
+    group.add_argument("--model", default=DEFAULT_MODEL_ID, help="hub id or local folder (default: %(default)s)")
+    group.add_argument("--device", default="auto", help="auto, cuda, cuda:N, mps or cpu (default: auto)")
+    group.add_argument("--dtype", default="auto", help="auto, bfloat16, float16 or float32 (default: auto)")
+    group.add_argument("--offline", action="store_true", help="never touch the network (like HF_HUB_OFFLINE=1)")
+    group.add_argument("--engine", choices=("qwen2-vl", "fake"), default="qwen2-vl",
+                       help="'fake' streams a scripted caption without a model, for demos and tests")
+
+
+def _add_describe(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "describe",
+        help="describe image files or folders, streaming the text as it is generated",
+        description="Describe image files, folders of images (recursively) or - for standard input.",
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="image file, folder, or - for standard input")
+    ask = parser.add_mutually_exclusive_group()
+    ask.add_argument("-p", "--preset", choices=tuple(PRESETS), default=DEFAULT_PRESET,
+                     help="what to ask for (default: %(default)s)")
+    ask.add_argument("-q", "--question", help="ask this question about each image instead of a preset")
+    parser.add_argument("-l", "--language", help="answer in this language, e.g. German")
+    parser.add_argument("-d", "--detail", choices=[level.value for level in Detail], default=Detail.NORMAL.value,
+                        help="how many pixels the model sees; more is slower (default: %(default)s)")
+    parser.add_argument("--max-new-tokens", type=_positive_int, default=512, metavar="N",
+                        help="longest answer in tokens (default: %(default)s)")
+    parser.add_argument("--sample", action="store_true", help="sample instead of greedy decoding")
+    parser.add_argument("--temperature", type=float, default=0.7, help="sampling temperature (with --sample)")
+    parser.add_argument("--top-p", type=float, default=0.9, help="nucleus sampling mass (with --sample)")
+    parser.add_argument("--jsonl", action="store_true",
+                        help="write one JSON object per image (path, caption, prompt, timings, error)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar on standard error")
+    _add_model_options(parser)
+
+
+def _add_model(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("model", help="download the model or show where it is")
+    actions = parser.add_subparsers(dest="model_command", metavar="ACTION", required=True)
+    download = actions.add_parser("download", help="fetch the model into the Hugging Face cache (resumes)")
+    download.add_argument("model_id", nargs="?", default=DEFAULT_MODEL_ID, metavar="ID")
+    info = actions.add_parser("info", help="where the model is, its size and whether it is complete")
+    info.add_argument("model_id", nargs="?", default=DEFAULT_MODEL_ID, metavar="ID_OR_FOLDER")
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        if args.command == "describe":
+            from inkscope_desktop.commands.describe import run_describe
+
+            return run_describe(args)
+        from inkscope_desktop.commands.model import run_model
+
+        return run_model(args)
+    except InkscopeError as error:
+        print(f"inkscope-desktop: error: {error.user_text}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("inkscope-desktop: stopped.", file=sys.stderr)
+        return EXIT_INTERRUPTED

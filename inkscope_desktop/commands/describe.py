@@ -1,0 +1,139 @@
+"""``inkscope-desktop describe``: captions files, folders and standard input, streaming text or JSON lines."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from inkscope_desktop.commands.progress import ProgressLine, download_progress
+from inkscope_desktop.core.conversation import Conversation
+from inkscope_desktop.core.errors import GenerationError, ImageError, InkscopeError
+from inkscope_desktop.core.images import expand_inputs, load_image, load_image_bytes
+from inkscope_desktop.core.prompts import preset_prompt
+from inkscope_desktop.core.types import CaptionResult, Detail, Sampling
+from inkscope_desktop.engines.base import CaptionEngine
+from inkscope_desktop.engines.registry import create_engine
+
+STDIN = "-"
+
+
+def run_describe(args: argparse.Namespace, stdout: TextIO | None = None) -> int:
+    stdout = stdout or sys.stdout
+    inputs = _inputs(args.paths)
+    if not inputs:
+        raise InkscopeError(
+            "No images were found in " + ", ".join(args.paths) + ".",
+            "Give image files (PNG, JPEG, WebP, BMP, GIF, TIFF) or folders that hold some.",
+        )
+    engine = create_engine(args.engine, model=args.model, device=args.device, dtype=args.dtype,
+                           offline=True if args.offline else None)
+    status = ProgressLine()
+    engine.load(progress=download_progress(status))
+    status.finish()
+    prompt = args.question or preset_prompt(args.preset)
+    output = _JsonLines(stdout) if args.jsonl else _Text(stdout, many=len(inputs) > 1)
+    show_progress = len(inputs) > 1 and not args.no_progress and not stdout.isatty() and sys.stderr.isatty()
+    failures = 0
+    for number, item in enumerate(inputs, start=1):
+        name = STDIN if item == STDIN else str(item)
+        if show_progress:
+            status.update(f"Describing {number} of {len(inputs)}: {name}", force=True)
+        try:
+            conversation = Conversation(
+                _load(item),
+                source=name,
+                detail=Detail(args.detail),
+                language=args.language,
+                max_new_tokens=args.max_new_tokens,
+                sampling=Sampling(do_sample=args.sample, temperature=args.temperature, top_p=args.top_p),
+            )
+            result = _describe_one(engine, conversation, prompt, output, name)
+        except (ImageError, GenerationError) as error:
+            failures += 1
+            output.failed(name, error)
+            continue
+        output.finished(name, result, model=args.model if args.engine != "fake" else "fake")
+    if show_progress:
+        status.finish(f"Described {len(inputs) - failures} of {len(inputs)} images.")
+    return 1 if failures else 0
+
+
+def _inputs(paths: list[str]) -> list[Path | str]:
+    """Files and folders expanded in the order given; ``-`` stays as standard input."""
+    items: list[Path | str] = []
+    for path in paths:
+        items.extend([STDIN] if path == STDIN else expand_inputs([path]))
+    return items
+
+
+def _load(item: Path | str) -> Any:
+    if item != STDIN:
+        return load_image(item)
+    if sys.stdin.isatty():
+        raise ImageError("Nothing was piped to standard input.", "Pipe an image in, e.g. describe - < shot.png.")
+    return load_image_bytes(sys.stdin.buffer.read(), name="standard input")
+
+
+def _describe_one(engine: CaptionEngine, conversation: Conversation, prompt: str, output: Any,
+                  name: str) -> CaptionResult:
+    request = conversation.request(prompt)
+    stream = engine.stream(request)
+    output.started(name)
+    try:
+        for chunk in stream:
+            output.chunk(chunk)
+    finally:
+        stream.close()  # on Ctrl+C too: stops generation and joins its thread
+    assert stream.result is not None
+    return stream.result
+
+
+class _Text:
+    """Captions as plain text, streamed as generated; a heading per image when there are several."""
+
+    def __init__(self, stream: TextIO, *, many: bool) -> None:
+        self._stream, self._many = stream, many
+
+    def started(self, name: str) -> None:
+        if self._many:
+            self._write(f"{name}:\n")
+
+    def chunk(self, text: str) -> None:
+        self._write(text)
+
+    def finished(self, name: str, result: CaptionResult, *, model: str) -> None:
+        self._write("\n\n" if self._many else "\n")
+
+    def failed(self, name: str, error: InkscopeError) -> None:
+        print(f"inkscope-desktop: error: {error.user_text}", file=sys.stderr, flush=True)
+
+    def _write(self, text: str) -> None:
+        self._stream.write(text)
+        self._stream.flush()
+
+
+class _JsonLines:
+    """One JSON object per image, written when its caption is complete."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def started(self, name: str) -> None:
+        pass
+
+    def chunk(self, text: str) -> None:
+        pass
+
+    def finished(self, name: str, result: CaptionResult, *, model: str) -> None:
+        self._write({"path": name, "model": model, **result.as_dict(), "error": None})
+
+    def failed(self, name: str, error: InkscopeError) -> None:
+        self._write({"path": name, "caption": None, "error": error.user_text})
+        print(f"inkscope-desktop: error: {error.user_text}", file=sys.stderr, flush=True)
+
+    def _write(self, record: dict[str, Any]) -> None:
+        self._stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self._stream.flush()
