@@ -31,6 +31,8 @@ def run_describe(args: argparse.Namespace, stdout: TextIO | None = None) -> int:
     engine = create_engine(args.engine, model=args.model, device=args.device, dtype=args.dtype,
                            offline=True if args.offline else None)
     status = ProgressLine()
+    if sys.stderr.isatty():
+        status.update("Loading the model…", force=True)
     engine.load(progress=download_progress(status))
     status.finish()
     prompt = args.question or preset_prompt(args.preset)
@@ -96,19 +98,27 @@ class _Text:
 
     def __init__(self, stream: TextIO, *, many: bool) -> None:
         self._stream, self._many = stream, many
+        self._is_mid_caption = False
 
     def started(self, name: str) -> None:
         if self._many:
             self._write(f"{name}:\n")
+        self._is_mid_caption = True
 
     def chunk(self, text: str) -> None:
         self._write(text)
 
     def finished(self, name: str, result: CaptionResult, *, model: str) -> None:
-        self._write("\n\n" if self._many else "\n")
+        self._end_caption()
 
     def failed(self, name: str, error: InkscopeError) -> None:
+        if self._is_mid_caption:  # a failure part-way: end the partial caption's line first
+            self._end_caption()
         print(f"inkscope-desktop: error: {error.user_text}", file=sys.stderr, flush=True)
+
+    def _end_caption(self) -> None:
+        self._write("\n\n" if self._many else "\n")
+        self._is_mid_caption = False
 
     def _write(self, text: str) -> None:
         self._stream.write(text)

@@ -75,7 +75,11 @@ class CaptionRequest:
 
 @dataclass
 class Timings:
-    """Seconds spent in each phase of one caption (0.0 where a phase did not run)."""
+    """Seconds spent in each phase of one caption (0.0 where a phase did not run).
+
+    ``load_s`` is how long the engine took to load its model (once per engine, download included);
+    ``first_token_s`` runs from the end of preprocessing to the first new token.
+    """
 
     load_s: float = 0.0
     preprocess_s: float = 0.0

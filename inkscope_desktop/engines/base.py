@@ -45,6 +45,8 @@ class CaptionEngine(ABC):
 
     #: Short name shown to users and written to results ("qwen2-vl", "fake").
     name: str = "engine"
+    #: Seconds the last ``load`` took (download included); results report it as ``timings.load_s``.
+    load_seconds: float = 0.0
 
     @classmethod
     def is_available(cls) -> bool:

@@ -54,7 +54,7 @@ class FakeEngine(CaptionEngine):
             time.sleep(self._load_delay_s / steps)
             if progress is not None:
                 progress(step, steps)
-        self._load_s = time.perf_counter() - started
+        self.load_seconds = time.perf_counter() - started
         self._is_loaded = True
 
     def unload(self) -> None:
@@ -102,7 +102,7 @@ class FakeEngine(CaptionEngine):
             stop_reason=stop_reason,
             new_tokens=len(sent),
             timings=Timings(
-                load_s=getattr(self, "_load_s", 0.0),
+                load_s=self.load_seconds,
                 first_token_s=first_at - started if sent else 0.0,
                 decode_s=decode_s,
                 total_s=ended - started,

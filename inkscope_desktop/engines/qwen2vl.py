@@ -66,6 +66,7 @@ class Qwen2VLEngine(CaptionEngine):
     def load(self, progress: ProgressCallback | None = None) -> None:
         if self.is_loaded:
             return
+        started = time.perf_counter()
         if not self.is_available():
             raise ModelError(
                 "The model libraries (torch, transformers, qwen-vl-utils) are not installed.",
@@ -96,7 +97,8 @@ class Qwen2VLEngine(CaptionEngine):
         self._model = model.to(device).eval()
         self._processor = processor
         self.device, self.model_path = device, path
-        log.info("Loaded %s on %s as %s", path, device, dtype)
+        self.load_seconds = time.perf_counter() - started
+        log.info("Loaded %s on %s as %s in %.1f s", path, device, dtype, self.load_seconds)
 
     def unload(self) -> None:
         self._model = self._processor = None
@@ -136,9 +138,8 @@ class Qwen2VLEngine(CaptionEngine):
     def _generate(
         self, request: CaptionRequest, cancel: threading.Event
     ) -> Generator[str, None, CaptionResult]:
-        started = time.perf_counter()
         self.load()
-        loaded = time.perf_counter()
+        started = time.perf_counter()
         inputs = self.prepare_inputs(request)
         prepared = time.perf_counter()
         prompt_tokens = int(inputs["input_ids"].shape[-1])
@@ -175,8 +176,8 @@ class Qwen2VLEngine(CaptionEngine):
             image_tokens=image_tokens,
             new_tokens=new_tokens,
             timings=Timings(
-                load_s=loaded - started,
-                preprocess_s=prepared - loaded,
+                load_s=self.load_seconds,
+                preprocess_s=prepared - started,
                 first_token_s=first - prepared,
                 decode_s=last - first,
                 total_s=ended - started,
