@@ -35,5 +35,17 @@ class GenerationError(InkscopeError):
     """Generation failed part-way (out of memory, a broken model, a crashed worker)."""
 
 
+class CaptureError(InkscopeError):
+    """The screen, a window or a region could not be captured (no display, nothing there, not supported)."""
+
+
+class HotkeyError(InkscopeError):
+    """A hotkey chord is invalid, duplicated, or cannot be listened for here."""
+
+
+class InstanceError(InkscopeError):
+    """Talking to the running app failed (none running, refused, unknown action)."""
+
+
 def _one_line(text: str) -> str:
     return " ".join(str(text).split())
