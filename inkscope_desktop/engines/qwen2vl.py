@@ -142,6 +142,9 @@ class Qwen2VLEngine(CaptionEngine):
         started = time.perf_counter()
         inputs = self.prepare_inputs(request)
         prepared = time.perf_counter()
+        if cancel.is_set():  # superseded while preprocessing: skip the prefill
+            return CaptionResult(text="", prompt=request.prompt, stop_reason=StopReason.CANCELLED,
+                                 timings=Timings(preprocess_s=prepared - started), engine=self.name)
         prompt_tokens = int(inputs["input_ids"].shape[-1])
         image_tokens = int(inputs["image_grid_thw"].prod(dim=-1).sum()) // 4 if "image_grid_thw" in inputs else 0
         streamer = _TokenStreamer(self._processor.tokenizer, skip_prompt=True, skip_special_tokens=True, timeout=POLL_S)

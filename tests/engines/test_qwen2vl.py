@@ -189,3 +189,13 @@ def test_asking_for_a_missing_gpu_is_a_one_line_error(tiny_model_dir):
         Qwen2VLEngine(str(tiny_model_dir), device="cuda").load()
     assert "--device cpu" in str(raised.value)
     assert "\n" not in str(raised.value)
+
+
+def test_a_request_cancelled_before_generation_skips_the_model(scripted, request_for):
+    engine, logits = scripted(SCRIPT)
+    cancel = threading.Event()
+    cancel.set()
+    stream = engine.stream(request_for(), cancel)
+    assert list(stream) == []
+    assert stream.result.stop_reason is StopReason.CANCELLED
+    assert logits.steps == 0

@@ -1,0 +1,204 @@
+"""The caption service: one worker thread owns the engine; the newest request wins, older ones are cancelled."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Union
+
+from inkscope_desktop.core.errors import GenerationError, InkscopeError
+from inkscope_desktop.core.types import CaptionRequest, CaptionResult, StopReason
+
+if TYPE_CHECKING:
+    from inkscope_desktop.engines.base import CaptionEngine
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Loading:
+    """The model is loading; ``done``/``total`` are download bytes (0/0 while only loading from disk)."""
+
+    done: int = 0
+    total: int = 0
+
+
+@dataclass(frozen=True)
+class Ready:
+    load_s: float
+
+
+@dataclass(frozen=True)
+class LoadFailed:
+    error: InkscopeError
+
+
+@dataclass(frozen=True)
+class Queued:
+    """A request arrived while the model is still loading; it runs once loading ends."""
+
+    job_id: int
+
+
+@dataclass(frozen=True)
+class Started:
+    job_id: int
+    request: CaptionRequest
+
+
+@dataclass(frozen=True)
+class Chunk:
+    job_id: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Finished:
+    """The job ended: completed, stopped at the token limit, answered by the blank guard, or cancelled."""
+
+    job_id: int
+    result: CaptionResult
+
+    @property
+    def was_cancelled(self) -> bool:
+        return self.result.stop_reason is StopReason.CANCELLED
+
+
+@dataclass(frozen=True)
+class Failed:
+    job_id: int
+    error: InkscopeError
+
+
+ServiceEvent = Union[Loading, Ready, LoadFailed, Queued, Started, Chunk, Finished, Failed]
+
+
+@dataclass
+class _Job:
+    id: int
+    request: CaptionRequest
+    cancel: threading.Event
+
+
+class CaptionService:
+    """Runs caption requests on one worker thread, one at a time.
+
+    ``listener`` receives every event on the worker thread: it must only hand the event on (a GUI posts it
+    to its own thread with a queued signal). ``submit`` never blocks: it cancels the running job within a
+    token and replaces any job still waiting, so a burst of requests ends with one caption of the last.
+    """
+
+    def __init__(self, engine: "CaptionEngine", listener: Callable[[ServiceEvent], None]) -> None:
+        self._engine = engine
+        self._listener = listener
+        self._ids = itertools.count(1)
+        self._lock = threading.Condition()
+        self._pending: _Job | None = None
+        self._running: _Job | None = None
+        self._is_ready = False
+        self._is_stopping = False
+        self._thread = threading.Thread(target=self._work, name="inkscope-caption-worker", daemon=True)
+
+    @property
+    def engine(self) -> "CaptionEngine":
+        return self._engine
+
+    @property
+    def is_ready(self) -> bool:
+        return self._is_ready
+
+    @property
+    def is_busy(self) -> bool:
+        with self._lock:
+            return self._running is not None or self._pending is not None
+
+    def start(self) -> None:
+        """Start the worker; it loads the model first (reporting Loading, then Ready or LoadFailed)."""
+        self._thread.start()
+
+    def submit(self, request: CaptionRequest) -> int:
+        """Queue ``request`` as the only waiting job, cancelling whatever runs; returns its job id."""
+        job = _Job(next(self._ids), request, threading.Event())
+        with self._lock:
+            if self._running is not None:
+                self._running.cancel.set()
+            self._pending = job
+            self._lock.notify_all()
+            waiting_for_model = not self._is_ready
+        if waiting_for_model:
+            self._emit(Queued(job.id))
+        return job.id
+
+    def cancel(self) -> None:
+        """Stop the running job and drop the waiting one."""
+        with self._lock:
+            if self._running is not None:
+                self._running.cancel.set()
+            self._pending = None
+
+    def stop(self, timeout_s: float = 10.0) -> None:
+        """Cancel everything and end the worker thread."""
+        with self._lock:
+            self._is_stopping = True
+            self._pending = None
+            if self._running is not None:
+                self._running.cancel.set()
+            self._lock.notify_all()
+        if self._thread.is_alive():
+            self._thread.join(timeout_s)
+
+    def _emit(self, event: ServiceEvent) -> None:
+        try:
+            self._listener(event)
+        except Exception:  # a broken listener must not kill the worker
+            log.exception("Caption event listener failed on %s", type(event).__name__)
+
+    def _work(self) -> None:
+        if not self._load():
+            return
+        while True:
+            with self._lock:
+                while self._pending is None and not self._is_stopping:
+                    self._lock.wait()
+                if self._is_stopping:
+                    return
+                job, self._pending = self._pending, None
+                self._running = job
+            try:
+                self._run(job)
+            finally:
+                with self._lock:
+                    self._running = None
+
+    def _load(self) -> bool:
+        self._emit(Loading())
+        try:
+            self._engine.load(progress=lambda done, total: self._emit(Loading(done, total)))
+        except InkscopeError as error:
+            self._emit(LoadFailed(error))
+            return False
+        except Exception as error:  # noqa: BLE001 - shown to the user, with the log for details
+            log.exception("Loading the model failed")
+            self._emit(LoadFailed(GenerationError(f"Loading the model failed ({error}).", "See the log.")))
+            return False
+        with self._lock:
+            self._is_ready = True
+        self._emit(Ready(self._engine.load_seconds))
+        return True
+
+    def _run(self, job: _Job) -> None:
+        self._emit(Started(job.id, job.request))
+        try:
+            stream = self._engine.stream(job.request, job.cancel)
+            for text in stream:
+                self._emit(Chunk(job.id, text))
+            assert stream.result is not None
+            self._emit(Finished(job.id, stream.result))
+        except InkscopeError as error:
+            self._emit(Failed(job.id, error))
+        except Exception as error:  # noqa: BLE001 - an engine bug must not end the worker
+            log.exception("Caption job %d failed", job.id)
+            self._emit(Failed(job.id, GenerationError(f"Describing failed ({error}).", "Try again.")))
