@@ -29,6 +29,9 @@ class ByteProgress:
     that ignores a Range request makes the hub roll its bar back), never exceeds ``total``, and
     :meth:`finish` ends with ``done == total``. Calls come from the downloading threads, under one lock, so
     they arrive in order.
+
+    Files fetched outside ``snapshot_download`` (hub_resume) use :meth:`file_bar_class` instead: their bars
+    add to the bytes done directly, leaving out the resumed bytes (``initial``), already in ``already_done``.
     """
 
     def __init__(self, callback: ProgressCallback | None, *, total: int, already_done: int = 0) -> None:
@@ -75,6 +78,30 @@ class ByteProgress:
 
         return SilentByteBar
 
+    def file_bar_class(self) -> type:
+        """A silent ``tqdm`` subclass for one file's ``http_get``: every update adds to the bytes done."""
+        from tqdm.std import tqdm
+
+        progress = self
+
+        class SilentFileBar(tqdm):  # type: ignore[misc, valid-type]
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                kwargs["disable"] = True
+                super().__init__(*args, **kwargs)
+
+            def update(self, n: float | None = 1) -> bool:
+                self.n += n or 0
+                progress.advance(int(n or 0))
+                return True
+
+        return SilentFileBar
+
+    def advance(self, n: int) -> None:
+        """Add ``n`` bytes (negative when a download restarts) to the bytes done outside the byte bars."""
+        with self._lock:
+            self._base += n
+            self._changed()
+
     def _add_bar(self, bar: Any) -> None:
         with self._lock:
             self._bars.append(bar)
@@ -107,7 +134,7 @@ def hub_error(error: Exception, model_id: str, *, revision: str | None, endpoint
     """A one-line ModelError (what happened, what to do) for a failed hub download; None if unexpected."""
     from huggingface_hub import errors as hub
 
-    again = f"run `{command}` again (finished files are kept)"
+    again = f"run `{command}` again (what was downloaded is kept)"
     status = getattr(getattr(error, "response", None), "status_code", None)
     if isinstance(error, hub.RevisionNotFoundError):
         return ModelNotFoundError(f"The model {model_id} has no revision {revision!r} on the hub.",

@@ -1,7 +1,12 @@
-"""Where the model comes from: a local folder, or the Hugging Face hub cache (downloaded when allowed)."""
+"""Where the model comes from: a local folder, or the Hugging Face hub cache (downloaded when allowed).
+
+Downloads resume across runs, also after the process was killed or the machine restarted: the weights'
+partial files are kept in the hub cache and continued with a Range request (see hub_resume for how and why).
+"""
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import re
@@ -81,17 +86,19 @@ def download_model(
 ) -> Path:
     """Fetch the allowed files of hub model ``model_id`` into the hub cache; return its snapshot folder.
 
-    Uses ``huggingface_hub.snapshot_download`` with MODEL_FILE_PATTERNS / IGNORED_FILE_PATTERNS. Files already
-    in the cache are kept, so running it again after an interruption only fetches what is missing. Within one
-    run, huggingface_hub resumes a file whose connection broke with a Range request (up to 5 tries in a row
-    without new bytes); huggingface_hub 2.x writes each file to a process-unique ``.incomplete`` file and
-    deletes it when the run fails, so a file cut off mid-way starts again from zero in the next run.
+    Uses ``huggingface_hub.snapshot_download`` with MODEL_FILE_PATTERNS / IGNORED_FILE_PATTERNS for everything
+    but the missing ``*.safetensors`` weights, then fetches those with hub_resume: into a partial file with a
+    fixed name in the cache's ``blobs/`` folder, kept when the run fails or the process dies, so the next run
+    resumes it with a Range request, then renamed to the blob ``hf_hub_download`` expects and linked into the
+    snapshot by ``hf_hub_download``. Finished files are kept, so a later run only fetches what is missing.
+    Within one run, a broken connection is resumed by huggingface_hub's own retries (up to 5 in a row without
+    new bytes).
 
     Progress: the total is the sum of the allowed files' sizes from the repository metadata (one
-    ``model_info(files_metadata=True)`` call, which also checks the id before anything is written), and bytes
-    done come from the byte bars ``snapshot_download`` feeds from every download thread through its
-    ``tqdm_class`` hook (see hub_progress.ByteProgress); no polling of the cache. Calls are monotonic and end
-    with ``done == total``.
+    ``model_info(files_metadata=True)`` call, which also checks the id before anything is written). Done starts
+    at the bytes already on disk (finished files and partial weights) and grows with the byte bars
+    ``snapshot_download`` and ``http_get`` feed through their ``tqdm_class`` hooks (see hub_progress.ByteProgress);
+    no polling of the cache. Calls are monotonic and end with ``done == total``.
     """
     if _local_folder(model_id) is not None:
         raise ModelError(f"{model_id} is a local folder, so there is nothing to download.",
@@ -101,8 +108,9 @@ def download_model(
         if snapshot is not None and not _hub_missing(model_id, snapshot):
             return snapshot
         raise _offline_error(model_id, partial=snapshot is not None)
-    from huggingface_hub import HfApi, snapshot_download
+    from huggingface_hub import HfApi, hf_hub_download, snapshot_download
 
+    from inkscope_desktop.engines import hub_resume
     from inkscope_desktop.engines.hub_progress import ByteProgress, hub_error
 
     cache, endpoint = hub_cache_dir(), os.environ.get("HF_ENDPOINT", "").rstrip("/") or None
@@ -110,16 +118,31 @@ def download_model(
     try:
         info = HfApi(endpoint=endpoint).model_info(model_id, revision=revision, files_metadata=True,
                                                    timeout=timeout)
+        commit = str(info.sha)
         sizes = {s.rfilename: s.size or 0 for s in info.siblings or [] if _is_model_file(s.rfilename)}
-        snapshot = cache / _storage_name(model_id) / "snapshots" / str(info.sha)
-        already = sum(size for name, size in sizes.items() if (snapshot / name).is_file())
+        storage = cache / _storage_name(model_id)
+        snapshot = storage / "snapshots" / commit
+        present = {name for name in sizes if (snapshot / name).is_file()}
+        weights = hub_resume.plan(
+            model_id, sorted(name for name in sizes if name.endswith(".safetensors") and name not in present),
+            commit=commit, storage=storage, locks=cache / ".locks" / _storage_name(model_id), endpoint=endpoint,
+            timeout=timeout)
+        already = sum(sizes[name] for name in present) + sum(item.counted for item in weights)
         tracker = ByteProgress(progress, total=sum(sizes.values()), already_done=already)
         tracker.start()
         folder = Path(snapshot_download(
             model_id, revision=revision, cache_dir=cache, endpoint=endpoint, etag_timeout=timeout,
-            allow_patterns=list(MODEL_FILE_PATTERNS), ignore_patterns=list(IGNORED_FILE_PATTERNS),
+            allow_patterns=list(MODEL_FILE_PATTERNS),
+            ignore_patterns=[*IGNORED_FILE_PATTERNS, *(glob.escape(item.name) for item in weights)],
             tqdm_class=tracker.bar_class(),
         ))
+        if folder.name != commit:
+            raise ModelError(f"The hub model {model_id} changed while it was being downloaded.",
+                             f"Run `{download_command(model_id)}` again (what was downloaded is kept).")
+        for item in weights:
+            hub_resume.fetch(item, bar_class=tracker.file_bar_class(), adjust=tracker.advance)
+            hf_hub_download(model_id, item.name, revision=commit, cache_dir=cache, endpoint=endpoint,
+                            etag_timeout=timeout)
     except Exception as error:
         from huggingface_hub.errors import OfflineModeIsEnabled
 

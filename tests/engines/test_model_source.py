@@ -66,7 +66,9 @@ class FakeHub(ThreadingHTTPServer):
 
     ``cut_once[file] = n`` sends only n bytes of the next GET of ``file`` and drops the connection;
     ``fail[file] = status`` answers every GET of ``file`` with that status; ``refuse_all = status`` answers
-    every request so (401: what the hub tells an anonymous client about a gated repo).
+    every request so (401: what the hub tells an anonymous client about a gated repo);
+    ``fail_after_cut[file] = status`` answers the GETs of ``file`` after its cut so (the run then ends);
+    ``stall_after[file] = n`` sends n bytes of the next GET of ``file`` and then waits for ``release``.
     """
 
     daemon_threads = True
@@ -78,6 +80,10 @@ class FakeHub(ThreadingHTTPServer):
         self.cut_once: dict[str, int] = {}
         self.fail: dict[str, int] = {}
         self.refuse_all: int | None = None
+        self.fail_after_cut: dict[str, int] = {}
+        self.stall_after: dict[str, int] = {}
+        self.sent: dict[str, int] = {}
+        self.release = threading.Event()
         self.url = f"http://127.0.0.1:{self.server_address[1]}"
 
     def gets(self, filename: str) -> list[str | None]:
@@ -125,10 +131,18 @@ class _HubHandler(BaseHTTPRequestHandler):
             return self._send(200, data, headers, head=True)
         if name in self.server.fail:
             return self._send(self.server.fail[name], b"{}")
+        if name in self.server.fail_after_cut and name not in self.server.cut_once:
+            return self._send(self.server.fail_after_cut[name], b"{}")
         start = int(re.fullmatch(r"bytes=(\d+)-", self.headers["Range"]).group(1)) if self.headers["Range"] else 0
         if start:
             headers["Content-Range"] = f"bytes {start}-{len(data) - 1}/{len(data)}"
         cut = self.server.cut_once.pop(name, None)
+        stall = self.server.stall_after.pop(name, None)
+        if stall is not None:
+            self._send(206 if start else 200, data[start:], headers, limit=stall)
+            self.server.sent[name] = stall
+            self.server.release.wait(30)
+            return
         self._send(206 if start else 200, data[start:], headers, limit=cut)
 
     def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None, *, head: bool = False,
@@ -168,6 +182,7 @@ def hub(hub_env, monkeypatch):
     thread.start()
     monkeypatch.setenv("HF_ENDPOINT", server.url)
     yield server
+    server.release.set()
     server.shutdown()
     server.server_close()
 
@@ -232,6 +247,99 @@ def test_a_cut_connection_resumes_with_a_range_request(hub):
     assert ranges[0] is None and len(ranges) == 2
     assert ranges[1] is not None and 0 < int(ranges[1][6:-1]) <= 100_000
     assert_progress(calls, sum(len(data) for data in WANTED.values()))
+
+
+STORAGE = "models--prithivMLmods--Inkscope-Captions-2B-0526"
+WEIGHTS_SHA = hashlib.sha256(WEIGHTS).hexdigest()
+SMALL_FILES = sum(len(data) for name, data in WANTED.items() if name != "model.safetensors")
+
+
+def range_start(header: str | None) -> int:
+    match = re.fullmatch(r"bytes=(\d+)-", header or "")
+    assert match, header
+    return int(match.group(1))
+
+
+def test_a_killed_download_resumes_in_the_next_run(hub, hub_env, tmp_path):
+    """The process dies mid-file (kill -9: no cleanup runs); the next run asks only for the missing bytes."""
+    hub.stall_after["model.safetensors"] = 200_000
+    code = ("import huggingface_hub.constants as c; c.DOWNLOAD_CHUNK_SIZE = 16 * 1024; "
+            "from inkscope_desktop.engines.model_source import download_model; download_model()")
+    env = {**os.environ, "HF_ENDPOINT": hub.url, "HF_HUB_DOWNLOAD_TIMEOUT": "60"}
+    child = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE)
+    partial = hub_env / STORAGE / "blobs" / (WEIGHTS_SHA + ".incomplete")
+    try:
+        deadline = time.monotonic() + 60
+        while not (partial.is_file() and partial.stat().st_size >= 160_000):
+            assert child.poll() is None, child.stderr.read().decode() if child.stderr else ""
+            assert time.monotonic() < deadline, "the download never got going"
+            time.sleep(0.05)
+        time.sleep(0.2)
+    finally:
+        child.kill()
+        child.wait(30)
+        child.stderr.close()
+    kept = partial.stat().st_size
+    assert 0 < kept < len(WEIGHTS) and partial.read_bytes() == WEIGHTS[:kept]
+    assert not model_info().complete
+
+    calls, progress = recorder()
+    path = download_model(progress=progress)
+    assert (path / "model.safetensors").read_bytes() == WEIGHTS
+    ranges = hub.gets("model.safetensors")
+    assert ranges[0] is None and len(ranges) == 2 and range_start(ranges[1]) == kept
+    assert calls[0][0] == kept + SMALL_FILES  # progress starts from the bytes already on disk
+    assert_progress(calls, sum(len(data) for data in WANTED.values()))
+    assert (path / "model.safetensors").resolve() == hub_env / STORAGE / "blobs" / WEIGHTS_SHA
+    assert not list(hub_env.rglob("*.incomplete"))
+    assert model_info().complete
+
+
+def test_a_run_that_fails_mid_file_keeps_the_bytes_for_the_next_one(hub, hub_env, monkeypatch):
+    hub.cut_once["model.safetensors"] = 100_000
+    hub.fail_after_cut["model.safetensors"] = 500
+    with pytest.raises(ModelError, match="HTTP 500"):
+        download_model()
+    info = model_info()
+    assert not info.complete and info.missing == ("model.safetensors",)  # the small files are finished
+    partial = hub_env / STORAGE / "blobs" / (WEIGHTS_SHA + ".incomplete")
+    kept = partial.stat().st_size
+    assert 0 < kept <= 100_000
+
+    del hub.fail_after_cut["model.safetensors"]
+    calls, progress = recorder()
+    path = download_model(progress=progress)
+    assert (path / "model.safetensors").read_bytes() == WEIGHTS
+    assert range_start(hub.gets("model.safetensors")[-1]) == kept
+    assert calls[0][0] == kept + SMALL_FILES
+    assert_progress(calls, sum(len(data) for data in WANTED.values()))
+    assert not partial.exists()
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    assert resolve_model() == path
+
+
+def test_a_partial_file_left_by_huggingface_hub_is_resumed(hub, hub_env):
+    blobs = hub_env / STORAGE / "blobs"
+    blobs.mkdir(parents=True)
+    (blobs / f"{WEIGHTS_SHA}.1a2b3c4d.incomplete").write_bytes(WEIGHTS[:50_000])
+    (blobs / f"{WEIGHTS_SHA}.5e6f7a8b.incomplete").write_bytes(WEIGHTS[:20_000])
+    path = download_model()
+    assert (path / "model.safetensors").read_bytes() == WEIGHTS
+    assert hub.gets("model.safetensors") == ["bytes=50000-"]
+    assert not list(hub_env.rglob("*.incomplete"))
+
+
+def test_a_corrupt_partial_file_is_dropped_and_fetched_again(hub, hub_env):
+    blobs = hub_env / STORAGE / "blobs"
+    blobs.mkdir(parents=True)
+    (blobs / f"{WEIGHTS_SHA}.incomplete").write_bytes(b"\0" * 100_000)  # e.g. unflushed pages after a crash
+    with pytest.raises(ModelError) as error:
+        download_model()
+    assert "corrupt" in one_line(error) and not (blobs / f"{WEIGHTS_SHA}.incomplete").exists()
+    path = download_model()
+    assert (path / "model.safetensors").read_bytes() == WEIGHTS
+    assert hub.gets("model.safetensors") == ["bytes=100000-", None]
 
 
 def test_a_failed_run_keeps_finished_files_for_the_next_one(hub, hub_env, monkeypatch):

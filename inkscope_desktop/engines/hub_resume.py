@@ -1,0 +1,155 @@
+"""Weight files that survive an interrupted download: resumed with a Range request in the next run.
+
+Why this exists: huggingface_hub 2.x writes every download to a process-unique ``<etag>.<random>.incomplete``
+file and deletes it when the run fails (``file_download._download_to_tmp_and_move``, since
+huggingface_hub#4228), both in the cache and in ``local_dir`` mode, and no setting keeps it. Within one run it
+resumes a broken connection, but a run that ends (network gone for good, laptop asleep past the retries,
+process killed, machine rebooted) starts the file over next time. For a 4.5 GB model that is not acceptable.
+
+What this does, for the weight files only (``*.safetensors``, nearly all of the bytes): the same HEAD call
+``hf_hub_download`` makes (``get_hf_file_metadata``) gives the file's etag, size and download address; the
+bytes go to ``<hub cache>/models--<org>--<name>/blobs/<etag>.incomplete``, a name that is the same in every run
+(the one huggingface_hub < 1.0 used), through the hub's own ``http_get`` (its retries, Range resume, and fall
+back to a full download when a server ignores Range), under the hub's own per-blob lock
+(``.locks/models--<org>--<name>/<etag>.lock``), so a concurrent ``hf_hub_download`` of the same file waits
+instead of racing. A finished file is checked (size; sha256 when the etag is one, as for every LFS file) and
+renamed to ``blobs/<etag>``, exactly where ``hf_hub_download`` would have put it; then ``hf_hub_download``
+itself links it into the snapshot (it finds the blob and only creates the pointer), so the cache stays the
+hub's and ``resolve_model``, ``scan_cache_dir`` and transformers see an ordinary cached model. The only layout
+this code relies on is ``blobs/<etag>`` and ``.locks/.../<etag>.lock``, stable since the cache was introduced.
+
+It also adopts what huggingface_hub itself left behind: a hub download killed before its cleanup ran leaves
+``<etag>.<random>.incomplete``; under the blob's lock no hub process is writing it, so the largest one becomes
+the file to resume from.
+
+Trade-off: these files come over one plain HTTPS stream (what huggingface_hub does without ``hf_xet``), not
+Xet's parallel chunk transfer, which cannot resume across runs. A ``local_dir`` download was not used: it has
+the same process-unique, deleted temporary file, and would move the model out of the hub cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from inkscope_desktop.core.errors import ModelError
+
+PARTIAL_SUFFIX = ".incomplete"
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_HASH_BLOCK = 8 * 1024 * 1024
+
+
+@dataclass
+class PendingFile:
+    """A weight file to fetch into ``blob``: where from, how big, and how many of its bytes are on disk."""
+
+    name: str
+    url: str
+    headers: dict[str, str]
+    etag: str
+    size: int | None
+    blob: Path
+    lock: Path
+    counted: int = 0  # bytes on disk when planned (reported as already done)
+
+    @property
+    def partial(self) -> Path:
+        return self.blob.with_name(self.blob.name + PARTIAL_SUFFIX)
+
+
+def plan(model_id: str, names: list[str], *, commit: str, storage: Path, locks: Path, endpoint: str | None,
+         timeout: float) -> list[PendingFile]:
+    """One HEAD call per file in ``names`` (as ``hf_hub_download`` makes); the partial bytes each has on disk.
+
+    Files whose blob is already in the cache count as fully on disk (``hf_hub_download`` only links them).
+    Files without an etag are left out: ``snapshot_download`` fetches them the usual way.
+    """
+    from huggingface_hub import get_hf_file_metadata, hf_hub_url
+    from huggingface_hub.utils import WeakFileLock, build_hf_headers
+
+    pending: list[PendingFile] = []
+    for name in names:
+        url = hf_hub_url(model_id, name, revision=commit, endpoint=endpoint)
+        meta = get_hf_file_metadata(url, timeout=timeout, endpoint=endpoint)
+        if not meta.etag or "/" in meta.etag or meta.etag.startswith("."):
+            continue
+        headers = build_hf_headers()
+        headers["Accept-Encoding"] = "identity"  # byte ranges of the file itself, not of a compressed stream
+        location = meta.location or url
+        if urlsplit(location).netloc != urlsplit(url).netloc:
+            headers.pop("authorization", None)  # a signed CDN address: like the hub, send no token there
+        item = PendingFile(name, location, headers, meta.etag, meta.size, storage / "blobs" / meta.etag,
+                           locks / f"{meta.etag}.lock")
+        item.blob.parent.mkdir(parents=True, exist_ok=True)
+        item.lock.parent.mkdir(parents=True, exist_ok=True)
+        with WeakFileLock(item.lock):
+            item.counted = _on_disk(item)
+        pending.append(item)
+    return pending
+
+
+def fetch(item: PendingFile, *, bar_class: type, adjust: Callable[[int], None]) -> None:
+    """Download ``item`` into its blob, resuming its partial file; keep the partial file if this fails.
+
+    ``bar_class`` gets the bytes as they arrive (a tqdm class, as ``http_get`` takes); ``adjust`` gets the
+    difference between the bytes found on disk now and ``item.counted``.
+    """
+    from huggingface_hub.file_download import http_get
+    from huggingface_hub.utils import WeakFileLock
+
+    with WeakFileLock(item.lock):
+        resume = _on_disk(item)
+        if resume != item.counted:
+            adjust(resume - item.counted)
+            item.counted = resume
+        if item.blob.exists():
+            return
+        item.partial.touch(exist_ok=True)
+        with item.partial.open("r+b") as file:
+            file.truncate(resume)
+            file.seek(resume)
+            http_get(item.url, file, resume_size=resume, headers=item.headers, expected_size=item.size,
+                     displayed_filename=item.name, tqdm_class=bar_class)
+            file.flush()
+            os.fsync(file.fileno())
+        if _SHA256.match(item.etag) and _sha256(item.partial) != item.etag:
+            item.partial.unlink(missing_ok=True)
+            adjust(-(item.size or 0))
+            raise ModelError(f"The downloaded {item.name} is corrupt (its sha256 does not match the hub's), so "
+                             "it was deleted.", "Run the download again.")
+        os.replace(item.partial, item.blob)
+
+
+def _on_disk(item: PendingFile) -> int:
+    """Bytes of ``item`` on disk: all of them if its blob exists, else its partial file's (the caller locks).
+
+    The largest partial huggingface_hub left for this etag (``<etag>.<random>.incomplete``) is adopted when it
+    is longer than ours; a partial longer than the file is dropped.
+    """
+    if item.blob.exists():
+        return item.blob.stat().st_size
+    leftovers = sorted((p for p in item.blob.parent.glob(item.etag + ".*" + PARTIAL_SUFFIX)
+                        if p != item.partial and p.is_file()), key=lambda p: p.stat().st_size)
+    ours = item.partial.stat().st_size if item.partial.is_file() else 0
+    if leftovers and leftovers[-1].stat().st_size > ours:
+        os.replace(leftovers.pop(), item.partial)
+        ours = item.partial.stat().st_size
+    for path in leftovers:
+        path.unlink(missing_ok=True)
+    if item.size is not None and ours > item.size:
+        item.partial.unlink(missing_ok=True)
+        return 0
+    return ours
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        while block := file.read(_HASH_BLOCK):
+            digest.update(block)
+    return digest.hexdigest()
