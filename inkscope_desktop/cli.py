@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from inkscope_desktop import __version__
+from inkscope_desktop.core.actions import Action
 from inkscope_desktop.core.errors import InkscopeError
 from inkscope_desktop.core.prompts import DEFAULT_PRESET, PRESETS
 from inkscope_desktop.core.types import Detail
@@ -33,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_describe(commands)
     _add_model(commands)
+    _add_trigger(commands)
     return parser
 
 
@@ -80,6 +82,20 @@ def _add_model(commands: argparse._SubParsersAction) -> None:
     info.add_argument("model_id", nargs="?", default=DEFAULT_MODEL_ID, metavar="ID_OR_FOLDER")
 
 
+def _add_trigger(commands: argparse._SubParsersAction) -> None:
+    width = max(len(action.value) for action in Action)
+    parser = commands.add_parser(
+        "trigger",
+        help="ask the running app to do something (for desktop shortcuts and screen-reader scripts)",
+        description="Send an action to the running Inkscope Desktop and return at once. Exits 1 when it is not "
+                    "running.",
+        epilog="actions:\n" + "\n".join(f"  {action.value:<{width}}  {action.label}" for action in Action),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("action", choices=[action.value for action in Action], metavar="ACTION",
+                        help="one of the actions listed below")
+
+
 def _positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -102,6 +118,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from inkscope_desktop.commands.describe import run_describe
 
             return run_describe(args)
+        if args.command == "trigger":
+            from inkscope_desktop.commands.trigger import run_trigger
+
+            return run_trigger(args)
         from inkscope_desktop.commands.model import run_model
 
         return run_model(args)

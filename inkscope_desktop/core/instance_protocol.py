@@ -1,0 +1,80 @@
+"""The wire protocol between a second launch (or ``trigger``) and the running app: one action name, one answer.
+
+One request per connection: the client sends an action name and ``\\n`` (UTF-8, at most ``MAX_REQUEST_BYTES``
+before the line end); the server answers one line and closes:
+
+- ``ok``: the action was handed to the app;
+- ``unknown-action``: a well-formed line that is not an action name; nothing happened;
+- ``failed``: the app's handler raised; its log says why.
+
+Anything else (too long, not UTF-8, no line end, a peer of another user, silence past the connection timeout)
+is dropped: closed without an answer, with a log line that shows at most a short repr of what came.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from inkscope_desktop.core.actions import Action
+from inkscope_desktop.core.errors import InstanceError
+
+logger = logging.getLogger(__name__)
+
+MAX_REQUEST_BYTES = 64
+MAX_REPLY_BYTES = 64
+REPLY_OK = b"ok\n"
+REPLY_UNKNOWN = b"unknown-action\n"
+REPLY_FAILED = b"failed\n"
+
+
+class InstanceRunningError(InstanceError):
+    """Another instance of the app already serves this user's endpoint."""
+
+
+class InstanceNotRunningError(InstanceError):
+    """No instance of the app is running for this user."""
+
+    def __init__(self) -> None:
+        super().__init__("Inkscope Desktop is not running.", "Start it with: inkscope-desktop")
+
+
+def encode_request(action: Action) -> bytes:
+    return action.value.encode("utf-8") + b"\n"
+
+
+def answer_request(line: bytes, on_action: Callable[[Action], None]) -> bytes | None:
+    """Hand the action in ``line`` (without its ``\\n``) to ``on_action``; the reply, or None to drop it."""
+    if len(line) > MAX_REQUEST_BYTES:
+        logger.warning("Ignored a request of %d bytes (at most %d)", len(line), MAX_REQUEST_BYTES)
+        return None
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        logger.warning("Ignored a request that is not UTF-8: %r", line[:32])
+        return None
+    try:
+        action = Action(text)
+    except ValueError:
+        logger.warning("Ignored an unknown action: %r", text[:32])
+        return REPLY_UNKNOWN
+    try:
+        on_action(action)
+    except Exception:
+        logger.exception("The app failed to take the action %s", action.value)
+        return REPLY_FAILED
+    return REPLY_OK
+
+
+def check_reply(reply: bytes, action: Action) -> None:
+    """Raise InstanceError unless the running app answered ``ok``."""
+    if reply == REPLY_OK:
+        return
+    if reply == REPLY_UNKNOWN:
+        raise InstanceError(f"The running Inkscope Desktop does not know the action {action.value}.",
+                            "It may be an older version: quit it and start it again.")
+    if reply == REPLY_FAILED:
+        raise InstanceError(f"The running Inkscope Desktop could not take the action {action.value}.",
+                            "Run it with --verbose to see why, or quit it and start it again.")
+    raise InstanceError("The running Inkscope Desktop gave no usable answer.",
+                        "Quit it and start it again.")
