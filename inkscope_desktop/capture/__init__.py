@@ -1,0 +1,21 @@
+"""Screen capture: the screen under the pointer, a monitor, all monitors, a region or the active window.
+
+No Qt here. ``ScreenCapturer`` joins two small back-end kinds, each with ``is_available()`` and a
+stand-in for tests: a :class:`PixelSource` (mss, or an image as the desktop) and a
+:class:`WindowSystem` (X11/EWMH, Windows user32/dwmapi, macOS Quartz, or none). mss and python-xlib
+are imported inside the functions that use them, so importing this package needs no display.
+"""
+
+from inkscope_desktop.capture.captured_image import CapturedImage, CaptureSource
+from inkscope_desktop.capture.geometry import Rect, monitor_at
+from inkscope_desktop.capture.pixel_sources import ImagePixelSource, MssPixelSource, PixelSource
+from inkscope_desktop.capture.screen_capturer import ScreenCapturer, fake_capturer
+from inkscope_desktop.capture.window_system import (
+    ActiveWindow, FakeWindowSystem, NullWindowSystem, WindowNotFound, WindowSystem, create_window_system,
+)
+
+__all__ = [
+    "ActiveWindow", "CaptureSource", "CapturedImage", "FakeWindowSystem", "ImagePixelSource", "MssPixelSource",
+    "NullWindowSystem", "PixelSource", "Rect", "ScreenCapturer", "WindowNotFound", "WindowSystem",
+    "create_window_system", "fake_capturer", "monitor_at",
+]

@@ -1,0 +1,94 @@
+"""The window system back-end: which window is active and where the pointer is (X11, Windows, macOS, none)."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+from inkscope_desktop.capture.geometry import Rect
+
+
+@dataclass(frozen=True)
+class ActiveWindow:
+    """The active window's outer rectangle (frame and title bar included) and its title ("" if unknown)."""
+
+    rect: Rect
+    title: str = ""
+
+
+class WindowNotFound(Exception):
+    """The active window cannot be captured; ``reason`` completes "…, so the whole screen was captured."."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class WindowSystem(ABC):
+    """Asks the platform's window system what it knows that pixels cannot tell.
+
+    ``active_window()`` raises :class:`WindowNotFound` (with a reason a user can hear) where the window
+    cannot be known; ``pointer_position()`` returns ``None`` where the pointer cannot be found. Both use
+    the same virtual-desktop coordinates as the pixel source.
+    """
+
+    @staticmethod
+    def is_available() -> bool:
+        return True
+
+    @abstractmethod
+    def active_window(self) -> ActiveWindow:
+        """The window that has the keyboard focus."""
+
+    @abstractmethod
+    def pointer_position(self) -> tuple[int, int] | None:
+        """Where the mouse pointer is."""
+
+    def close(self) -> None:  # noqa: B027 - nothing to release by default
+        """Release connections."""
+
+
+class NullWindowSystem(WindowSystem):
+    """Knows nothing: where no back-end works, captures fall back to the first screen."""
+
+    def __init__(self, reason: str = "Active-window capture is not supported on this system") -> None:
+        self._reason = reason
+
+    def active_window(self) -> ActiveWindow:
+        raise WindowNotFound(self._reason)
+
+    def pointer_position(self) -> tuple[int, int] | None:
+        return None
+
+
+class FakeWindowSystem(WindowSystem):
+    """A fixed pointer and active window, for tests and demos; ``window=None`` means none is active."""
+
+    def __init__(self, pointer: tuple[int, int] | None = (0, 0), window: ActiveWindow | None = None) -> None:
+        self.pointer = pointer
+        self.window = window
+
+    def active_window(self) -> ActiveWindow:
+        if self.window is None:
+            raise WindowNotFound("No window is active")
+        return self.window
+
+    def pointer_position(self) -> tuple[int, int] | None:
+        return self.pointer
+
+
+def create_window_system(display: str | None = None) -> WindowSystem:
+    """The first available back-end for this platform, ending with the null one.
+
+    ``display`` names the X display (X11 only; ``None`` means ``$DISPLAY`` at each call).
+    """
+    from inkscope_desktop.capture.quartz_window_system import QuartzWindowSystem
+    from inkscope_desktop.capture.win32_window_system import Win32WindowSystem
+    from inkscope_desktop.capture.x11_window_system import X11WindowSystem
+
+    if X11WindowSystem.is_available():
+        return X11WindowSystem(display)
+    for backend in (Win32WindowSystem, QuartzWindowSystem):
+        if backend.is_available():
+            return backend()
+    return NullWindowSystem()

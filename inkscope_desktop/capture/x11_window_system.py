@@ -1,0 +1,167 @@
+"""The X11 window system back-end: the active window through EWMH and the pointer, via python-xlib."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import threading
+from typing import TYPE_CHECKING, Any
+
+from inkscope_desktop.capture.geometry import Rect
+from inkscope_desktop.capture.session import is_wayland_session, uses_x11, x_display_name
+from inkscope_desktop.capture.window_system import ActiveWindow, WindowNotFound, WindowSystem
+from inkscope_desktop.core.errors import CaptureError
+
+if TYPE_CHECKING:
+    from Xlib.display import Display
+
+log = logging.getLogger(__name__)
+
+
+class X11WindowSystem(WindowSystem):
+    """Reads the EWMH properties a window manager publishes on the root window and on each client.
+
+    The active window is ``_NET_ACTIVE_WINDOW``; its outer rectangle is the client's area in root
+    coordinates, grown by its X border and by ``_NET_FRAME_EXTENTS`` (the window manager's frame and
+    title bar) and shrunk by ``_GTK_FRAME_EXTENTS`` (the invisible shadow of a client-side decorated
+    window). The title is ``_NET_WM_NAME`` (UTF-8), else ``WM_NAME``. Connecting with python-xlib
+    takes ~50 ms, so each thread keeps one connection and reuses it (python-xlib connections must not
+    be shared between threads); ``close()`` closes them all.
+    """
+
+    def __init__(self, display: str | None = None) -> None:
+        self._display = display
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._connections: list[tuple[threading.Thread, Display]] = []
+
+    @staticmethod
+    def is_available() -> bool:
+        return uses_x11() and importlib.util.find_spec("Xlib") is not None
+
+    def active_window(self) -> ActiveWindow:
+        if is_wayland_session():
+            raise WindowNotFound("Active-window capture does not work on Wayland")
+        from Xlib import error
+
+        try:
+            return self._with_connection(self._read_active_window)
+        except (error.BadWindow, error.BadDrawable, error.BadMatch) as failure:
+            log.info("The active window went away while being read: %s", failure)
+            raise WindowNotFound("The active window closed before it could be captured") from failure
+        except (error.DisplayError, error.ConnectionClosedError, OSError) as failure:
+            log.info("No X connection for the active window: %s", failure)
+            raise WindowNotFound("The active window could not be found") from failure
+
+    def pointer_position(self) -> tuple[int, int] | None:
+        from Xlib import error
+
+        try:
+            reply = self._with_connection(lambda conn: conn.screen().root.query_pointer())
+        except (CaptureError, error.DisplayError, error.ConnectionClosedError, error.XError, OSError) as failure:
+            log.info("The pointer position is unknown: %s", failure)
+            return None
+        return int(reply.root_x), int(reply.root_y)
+
+    def close(self) -> None:
+        """Close every thread's connection (they are reopened if the window system is used again)."""
+        with self._lock:
+            connections, self._connections = self._connections, []
+        self._local.cached = None
+        for _, conn in connections:
+            _close_quietly(conn)
+
+    def _read_active_window(self, conn: "Display") -> ActiveWindow:
+        from Xlib import X
+
+        root = conn.screen().root
+        active = root.get_full_property(conn.intern_atom("_NET_ACTIVE_WINDOW"), X.AnyPropertyType)
+        if active is None or active.format != 32:
+            raise WindowNotFound("The window manager does not say which window is active")
+        window_id = int(active.value[0]) if len(active.value) else 0
+        if window_id in (0, root.id):
+            raise WindowNotFound("No window is active")
+        window = conn.create_resource_object("window", window_id)
+        if window.get_attributes().map_state != X.IsViewable:
+            raise WindowNotFound("The active window is not on the screen")
+        geometry = window.get_geometry()
+        origin = root.translate_coords(window, 0, 0)
+        border = int(geometry.border_width)
+        rect = Rect(int(origin.x), int(origin.y), int(geometry.width), int(geometry.height))
+        rect = rect.grown(border, border, border, border)
+        left, right, top, bottom = _cardinals(conn, window, "_NET_FRAME_EXTENTS")
+        rect = rect.grown(left, top, right, bottom)
+        left, right, top, bottom = _cardinals(conn, window, "_GTK_FRAME_EXTENTS")
+        rect = rect.grown(-left, -top, -right, -bottom)
+        title = _text(conn, window, "_NET_WM_NAME") or _text(conn, window, "WM_NAME")
+        return ActiveWindow(rect, title)
+
+    def _with_connection(self, call: Any) -> Any:
+        """Run ``call(connection)``; a lost connection is reopened once (the X server may have restarted)."""
+        from Xlib import error
+
+        for attempt in range(2):
+            conn = self._connection()
+            try:
+                return call(conn)
+            except error.ConnectionClosedError:
+                self._drop(conn)
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _connection(self) -> "Display":
+        from Xlib import display as xdisplay
+
+        name = x_display_name(self._display)
+        cached = getattr(self._local, "cached", None)
+        if cached is not None and cached[0] == name and any(item[1] is cached[1] for item in self._connections):
+            return cached[1]
+        if cached is not None:
+            self._drop(cached[1])
+        conn = xdisplay.Display(name)
+        with self._lock:
+            ended = [item for item in self._connections if not item[0].is_alive()]
+            self._connections = [item for item in self._connections if item[0].is_alive()]
+            self._connections.append((threading.current_thread(), conn))
+        self._local.cached = (name, conn)
+        for _, old in ended:  # connections of threads that have ended: nobody can use them any more
+            _close_quietly(old)
+        return conn
+
+    def _drop(self, conn: "Display") -> None:
+        with self._lock:
+            self._connections = [item for item in self._connections if item[1] is not conn]
+        self._local.cached = None
+        _close_quietly(conn)
+
+
+def _close_quietly(conn: "Display") -> None:
+    try:
+        conn.close()
+    except Exception:  # noqa: BLE001 - a lost connection may fail to close; it is dropped either way
+        log.debug("Closing an X connection failed", exc_info=True)
+
+
+def _cardinals(conn: "Display", window: Any, name: str) -> tuple[int, int, int, int]:
+    """A four-CARDINAL property such as ``_NET_FRAME_EXTENTS`` (left, right, top, bottom); zeros if absent."""
+    from Xlib import X
+
+    prop = window.get_full_property(conn.intern_atom(name), X.AnyPropertyType)
+    if prop is None or prop.format != 32 or len(prop.value) < 4:
+        return 0, 0, 0, 0
+    left, right, top, bottom = (max(int(value), 0) for value in prop.value[:4])
+    return left, right, top, bottom
+
+
+def _text(conn: "Display", window: Any, name: str) -> str:
+    """A text property, decoded from UTF-8 (``UTF8_STRING``) or Latin-1 (``STRING``); "" if absent."""
+    from Xlib import X
+
+    prop = window.get_full_property(conn.intern_atom(name), X.AnyPropertyType)
+    if prop is None or prop.format != 8:
+        return ""
+    value = prop.value if isinstance(prop.value, bytes) else str(prop.value).encode("latin-1", "replace")
+    is_utf8 = prop.property_type == conn.intern_atom("UTF8_STRING")
+    text = value.decode("utf-8" if is_utf8 else "latin-1", "replace")
+    return " ".join(text.replace("\x00", " ").split())

@@ -1,0 +1,18 @@
+"""Global hotkeys: chord parsing and validation, default chords, and the pynput listener (imported lazily)."""
+
+from inkscope_desktop.hotkeys.chords import Chord, parse_bindings, validate_bindings
+from inkscope_desktop.hotkeys.defaults import default_bindings
+from inkscope_desktop.hotkeys.keys import Modifier
+from inkscope_desktop.hotkeys.listener import HotkeyListener
+from inkscope_desktop.hotkeys.support import check_hotkey_support, is_wayland_session
+
+__all__ = [
+    "Chord",
+    "HotkeyListener",
+    "Modifier",
+    "check_hotkey_support",
+    "default_bindings",
+    "is_wayland_session",
+    "parse_bindings",
+    "validate_bindings",
+]
