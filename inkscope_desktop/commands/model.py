@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from inkscope_desktop.commands.progress import ProgressLine, download_progress
 from inkscope_desktop.engines.model_source import download_model, model_info

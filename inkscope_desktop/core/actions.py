@@ -16,6 +16,7 @@ class Action(str, Enum):
     REPEAT_LAST = "repeat-last"
     STOP_SPEAKING = "stop-speaking"
     TOGGLE_WINDOW = "toggle-window"
+    SHOW_WINDOW = "show-window"
 
     @property
     def label(self) -> str:
@@ -41,4 +42,5 @@ _LABELS = {
     Action.REPEAT_LAST: "Repeat last",
     Action.STOP_SPEAKING: "Stop speaking",
     Action.TOGGLE_WINDOW: "Show or hide window",
+    Action.SHOW_WINDOW: "Show window",
 }

@@ -53,6 +53,8 @@ class Started:
 class Chunk:
     job_id: int
     text: str
+    tokens: int = 0
+    """New tokens generated so far, this chunk included (0 if the engine does not count)."""
 
 
 @dataclass(frozen=True)
@@ -194,7 +196,7 @@ class CaptionService:
         try:
             stream = self._engine.stream(job.request, job.cancel)
             for text in stream:
-                self._emit(Chunk(job.id, text))
+                self._emit(Chunk(job.id, text, self._engine.tokens_generated))
             assert stream.result is not None
             self._emit(Finished(job.id, stream.result))
         except InkscopeError as error:

@@ -47,6 +47,8 @@ class CaptionEngine(ABC):
     name: str = "engine"
     #: Seconds the last ``load`` took (download included); results report it as ``timings.load_s``.
     load_seconds: float = 0.0
+    #: New tokens of the answer being streamed so far (the status line shows tokens per second from it).
+    tokens_generated: int = 0
 
     @classmethod
     def is_available(cls) -> bool:
@@ -71,6 +73,7 @@ class CaptionEngine(ABC):
         hallucinate. Setting ``cancel`` stops generation within one token.
         """
         cancel = cancel if cancel is not None else threading.Event()
+        self.tokens_generated = 0
         colour = blank_colour(request.image)
         if colour is not None:
             return CaptionStream(self._blank_answer(request, blank_notice(request.subject, colour)))

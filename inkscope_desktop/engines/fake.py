@@ -93,6 +93,7 @@ class FakeEngine(CaptionEngine):
             if index == 0:
                 first_at = time.perf_counter()
             sent.append(piece)
+            self.tokens_generated = len(sent)
             yield piece
         ended = time.perf_counter()
         decode_s = ended - first_at

@@ -156,6 +156,7 @@ class Qwen2VLEngine(CaptionEngine):
                 if cancel.is_set():
                     break
                 pieces.append(chunk)
+                self.tokens_generated = streamer.new_tokens
                 yield chunk
         finally:
             run.stop_and_join()

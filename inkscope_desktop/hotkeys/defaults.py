@@ -19,6 +19,9 @@ DEFAULT_KEYS: dict[Action, str] = {
 }
 """The letter of each action's default chord; the modifiers depend on the platform."""
 
+UNBOUND_BY_DEFAULT = frozenset({Action.SHOW_WINDOW})
+"""Actions with no default chord: "show-window" is for scripts and a second launch; toggle-window has a key."""
+
 
 def default_modifiers(platform: str | None = None) -> str:
     """"Ctrl+Alt+Shift" on Linux and Windows; "Ctrl+Shift+Super" (Control+Shift+Command) on macOS."""

@@ -62,8 +62,9 @@ def test_loads_then_streams_a_caption_in_order(run_service):
     assert finished.job_id == job and finished.result.text == "One two three."
     kinds = [type(event) for event in events.seen]
     assert kinds[0] is Loading and kinds[1] is Ready and kinds[2] is Started
-    chunks = [event.text for event in events.seen if isinstance(event, Chunk)]
-    assert "".join(chunks) == "One two three."
+    chunks = [event for event in events.seen if isinstance(event, Chunk)]
+    assert "".join(chunk.text for chunk in chunks) == "One two three."
+    assert [chunk.tokens for chunk in chunks] == [1, 2, 3]  # the engine's running count, for tokens/s
 
 
 def test_a_burst_of_requests_ends_with_one_caption_of_the_last(run_service):

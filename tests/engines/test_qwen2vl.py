@@ -32,8 +32,12 @@ def test_loads_safetensors_on_cpu_in_float32(tiny_engine, tiny_model_dir):
 def test_streams_the_answer_word_by_word_in_order(scripted, request_for):
     engine, _ = scripted(SCRIPT)
     stream = engine.stream(request_for())
-    chunks = list(stream)
+    chunks, counts = [], []
+    for chunk in stream:
+        chunks.append(chunk)
+        counts.append(engine.tokens_generated)
     assert len(chunks) >= len(SCRIPT.split()) - 1  # the streamer releases whole words
+    assert counts == sorted(counts) and 0 < counts[0] < counts[-1] <= len(SCRIPT.encode()) + 1
     assert "".join(chunks) == SCRIPT
     result = stream.result
     assert result.text == SCRIPT
