@@ -31,6 +31,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens to standard error")
+    app = parser.add_argument_group("the tray app (started when no command is given)")
+    app.add_argument("--model", default=DEFAULT_MODEL_ID, help="hub id or local folder (default: %(default)s)")
+    app.add_argument("--device", default="auto", help="auto, cuda, cuda:N, mps or cpu (default: auto)")
+    app.add_argument("--fake-engine", action="store_true",
+                     help="stream scripted captions without a model, for demos and trying the interface")
+    app.add_argument("--preset", choices=tuple(PRESETS), default="screen",
+                     help="what hotkey captions ask for (default: %(default)s)")
+    app.add_argument("--detail", choices=[level.value for level in Detail], default=Detail.NORMAL.value,
+                     help="how many pixels the model sees (default: %(default)s)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_describe(commands)
     _add_model(commands)
@@ -110,10 +119,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
-    if args.command is None:
-        parser.print_help()
-        return 0
     try:
+        if args.command is None:
+            from inkscope_desktop.qt.app import run_app
+
+            return run_app(args)
         if args.command == "describe":
             from inkscope_desktop.commands.describe import run_describe
 

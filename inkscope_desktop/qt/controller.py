@@ -1,0 +1,333 @@
+"""The app controller: turns actions into captures and caption requests, and service events into the window."""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import time
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from inkscope_desktop.core.actions import Action
+from inkscope_desktop.core.conversation import Conversation
+from inkscope_desktop.core.errors import InkscopeError
+from inkscope_desktop.core.prompts import preset_prompt
+from inkscope_desktop.core.service import (
+    CaptionService, Chunk, Failed, Finished, LoadFailed, Loading, Queued, Ready, ServiceEvent, Started,
+)
+from inkscope_desktop.core.types import CaptionRequest, Detail
+from inkscope_desktop.qt.icons import IconState
+from inkscope_desktop.qt.images import pil_to_qimage
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from inkscope_desktop.qt.caption_window import CaptionWindow
+    from inkscope_desktop.qt.tray import TrayIcon
+
+log = logging.getLogger(__name__)
+
+#: How long the caption window stays hidden so a screen capture does not show it.
+HIDE_FOR_CAPTURE_MS = 150
+#: The "generating at N tokens/s" status is refreshed at most this often (it is not announced).
+RATE_REFRESH_S = 0.5
+
+
+@dataclass
+class DescribeOptions:
+    preset: str = "screen"
+    detail: Detail = Detail.NORMAL
+    language: str | None = None
+    max_new_tokens: int = 512
+
+
+class AppController(QObject):
+    """Owns the current conversation; everything here runs on the GUI thread.
+
+    Service events arrive through a queued bridge (``handle_event``), actions from hotkeys, IPC and menus
+    through ``handle_action``. A new request replaces the running one (the service cancels it); several
+    dropped images are described one after the other.
+
+    Signals, for speech and for tests: ``caption_started(source)``, ``chunk_shown(text)`` once a chunk is in
+    the window, ``caption_finished(result)`` for a completed answer, ``caption_stopped()`` when one was
+    cancelled, ``error_shown(message)`` for every error the user is told about.
+    """
+
+    caption_started = Signal(str)
+    chunk_shown = Signal(str)
+    caption_finished = Signal(object)
+    caption_stopped = Signal()
+    error_shown = Signal(str)
+
+    def __init__(self, service: CaptionService, window: "CaptionWindow", capturer: Any,
+                 options: DescribeOptions | None = None, tray: "TrayIcon | None" = None,
+                 region_picker: Any = None) -> None:
+        super().__init__(window)
+        self._service = service
+        self._window = window
+        self._capturer = capturer
+        self._options = options or DescribeOptions()
+        self._tray = tray
+        self._region_picker = region_picker
+        self._conversation: Conversation | None = None
+        self._request: CaptionRequest | None = None
+        self._job_id: int | None = None
+        self._first_chunk_at = 0.0
+        self._rate_shown_at = 0.0
+        self._has_chunk = False
+        self._thumbnail = None
+        self._batch: deque[tuple[Image.Image, str]] = deque()
+        self._last_caption = ""
+        self._is_question = False  # whether the current request is a follow-up, not a caption
+        self._waiting_question: str | None = None  # asked while the caption was still being written
+        window.question_submitted.connect(self.ask)
+        window.retry_requested.connect(self.retry)
+        window.images_received.connect(self.describe_images)
+        window.history_selected.connect(self._history_selected)
+        window.error_shown.connect(self.error_shown)
+        self._history: list[str] = []
+        self._load_error: str | None = None
+        self._pending_capture: Any = None  # a capture waiting for the window to hide
+        self._capture_timer = QTimer(self, singleShot=True, interval=HIDE_FOR_CAPTURE_MS)
+        self._capture_timer.timeout.connect(self._capture_after_hiding)
+
+    # --- actions ---------------------------------------------------------------------------------
+    def handle_action(self, action: object) -> None:
+        action = Action(action)
+        log.info("Action %s", action.value)
+        if action is Action.DESCRIBE_SCREEN:
+            self._capture_then_describe(lambda: self._capturer.capture_screen())
+        elif action is Action.DESCRIBE_WINDOW:
+            self._describe_capture(lambda: self._capturer.capture_active_window())
+        elif action is Action.DESCRIBE_REGION:
+            self.pick_region()
+        elif action is Action.DESCRIBE_CLIPBOARD:
+            self.describe_clipboard()
+        elif action is Action.ASK_FOLLOW_UP:
+            self._show_window()
+            self._window.focus_question()
+        elif action is Action.REPEAT_LAST:
+            self._window.announcer.announce(self._last_caption or "There is no caption yet.")
+        elif action is Action.STOP_SPEAKING:
+            self._batch.clear()
+            self._pending_capture = None
+            self._waiting_question = None
+            self._service.cancel()
+            if self._job_id is not None:  # stopped here: a job that was still waiting sends no events
+                self._job_id = None
+                self._set_state(IconState.IDLE, "Stopped.")
+                self.caption_stopped.emit()
+        elif action is Action.TOGGLE_WINDOW and self._window.isVisible():
+            self._window.hide()
+        elif action in (Action.TOGGLE_WINDOW, Action.SHOW_WINDOW):
+            self._show_window()
+
+    def _capture_then_describe(self, capture: Any) -> None:
+        """Capture the screen without the caption window on it: hide, wait a moment, capture, show again.
+
+        A capture asked for during that wait takes the waiting one's place, and any other request or
+        "stop" drops it, so the newest request still wins."""
+        if self._capture_timer.isActive():
+            self._pending_capture = capture
+            return
+        if not self._window.isVisible():
+            self._describe_capture(capture)
+            return
+        self._window.hide()
+        self._pending_capture = capture
+        self._capture_timer.start()
+
+    def _capture_after_hiding(self) -> None:
+        capture, self._pending_capture = self._pending_capture, None
+        if capture is not None:
+            self._describe_capture(capture)
+        self._show_window()
+
+    def _describe_capture(self, capture: Any) -> None:
+        try:
+            captured = capture()
+        except InkscopeError as error:
+            self._fail(error.user_text)
+            return
+        if getattr(captured, "notice", None):
+            self._window.set_status(captured.notice)
+        self.describe(captured.image, captured.label, subject=captured.subject)
+
+    def pick_region(self) -> None:
+        """Let the user pick a part of the screen; a visible caption window is hidden first so that the frozen
+        screenshot shows what is under it, and shown again once the pick is done or cancelled."""
+        if self._region_picker is None:
+            self._fail("Region selection is not available here.")
+            return
+        if not self._window.isVisible():
+            self._region_picker(self._describe_region, lambda: None)
+            return
+        self._window.hide()
+
+        def chosen(image: "Image.Image", label: str) -> None:
+            self._describe_region(image, label)
+            self._show_window()
+
+        # With the controller as context, the timer dies with it rather than call into a deleted window.
+        QTimer.singleShot(HIDE_FOR_CAPTURE_MS, self, lambda: self._region_picker(chosen, self._show_window))
+
+    def _describe_region(self, image: "Image.Image", label: str) -> None:
+        self.describe(image, label, subject="region")
+
+    def describe_clipboard(self) -> None:
+        """The clipboard's image, or the image files copied in a file manager (errors go to the status)."""
+        self._window.paste_image()
+
+    def describe_images(self, images: list) -> None:
+        """Describe several images one after the other (drops and pastes)."""
+        self._batch.extend(images)
+        if self._job_id is None and self._batch:
+            self._next_in_batch()
+
+    def _next_in_batch(self) -> None:
+        image, label = self._batch.popleft()
+        self.describe(image, label, keep_batch=True)
+
+    # --- requests --------------------------------------------------------------------------------
+    def describe(self, image: "Image.Image", label: str, *, subject: str = "image",
+                 keep_batch: bool = False) -> None:
+        if not keep_batch:
+            self._batch.clear()
+        options = self._options
+        self._conversation = Conversation(image, subject=subject, source=label, detail=options.detail,
+                                          language=options.language, max_new_tokens=options.max_new_tokens)
+        self._window.begin_caption(label, preset_prompt(options.preset))
+        self._thumbnail = pil_to_qimage(image, max_side=96)
+        self.caption_started.emit(label)
+        self._submit(self._conversation.request(preset_prompt(options.preset)))
+
+    def ask(self, question: str) -> None:
+        """Ask about the current image; asked while its caption is still being written, the question waits
+        for the caption to finish (so the answer has it as context) instead of cancelling it."""
+        if self._conversation is None:
+            self._fail("There is no image to ask about yet. Describe the screen or an image first.")
+            return
+        if self._job_id is not None and not self._is_question:
+            self._waiting_question = question
+            self._window.set_status("Your question will be asked as soon as the caption is finished.")
+            return
+        self._window.begin_answer(question)
+        self.caption_started.emit(question)
+        self._submit(self._conversation.request(question), is_question=True)
+
+    def retry(self) -> None:
+        if self._request is None:
+            self._fail("There is nothing to retry yet.")
+            return
+        if self._is_question:
+            self._window.begin_answer(self._request.prompt)
+        else:
+            self._window.begin_caption(self._request.source, self._request.prompt)
+        self.caption_started.emit(self._request.prompt if self._is_question else self._request.source)
+        self._submit(self._request, is_question=self._is_question)
+
+    def _submit(self, request: CaptionRequest, *, is_question: bool = False) -> None:
+        self._pending_capture = None  # this newer request replaces a capture still waiting for the window
+        self._waiting_question = None
+        self._request = request
+        self._is_question = is_question
+        if self._load_error is not None:  # the worker has ended: say why again rather than wait forever
+            self._fail(self._load_error)
+            return
+        self._has_chunk = False
+        self._job_id = self._service.submit(request)
+        self._set_state(IconState.WORKING, "Thinking…")
+
+    # --- service events --------------------------------------------------------------------------
+    def handle_event(self, event: ServiceEvent) -> None:
+        if isinstance(event, Loading):
+            text = "Loading the model…"
+            if event.total:
+                text = f"Downloading the model: {100 * event.done // event.total} %"
+            self._set_state(IconState.LOADING, text, announce=not event.total)
+        elif isinstance(event, Ready):
+            if self._job_id is None:
+                self._set_state(IconState.IDLE, "Inkscope ready")
+            else:
+                self._set_state(IconState.WORKING, "Inkscope ready; describing now.")
+        elif isinstance(event, LoadFailed):
+            self._job_id = None
+            self._batch.clear()
+            self._load_error = event.error.user_text
+            self._fail(self._load_error)
+        elif isinstance(event, Queued):
+            self._window.set_status("Waiting for the model to finish loading; your request will run then.")
+        elif getattr(event, "job_id", None) != self._job_id:
+            return  # a superseded job: its late events are not shown
+        elif isinstance(event, Started):
+            pass
+        elif isinstance(event, Chunk):
+            self._window.append_chunk(event.text)
+            self._show_rate(event.tokens)
+            self.chunk_shown.emit(event.text)
+        elif isinstance(event, Finished):
+            self._finished(event)
+        elif isinstance(event, Failed):
+            self._job_id = None
+            self._waiting_question = None
+            self._fail(event.error.user_text)
+            if self._batch:
+                self._next_in_batch()
+
+    def _show_rate(self, tokens: int) -> None:
+        """"Generating…" at the first chunk, then "Generating at N tokens/s" now and then (never announced)."""
+        now = time.monotonic()
+        if not self._has_chunk:
+            self._has_chunk = True
+            self._first_chunk_at = self._rate_shown_at = now
+            self._window.set_status("Generating…", announce=False)
+        elif tokens > 1 and now - self._rate_shown_at >= RATE_REFRESH_S:
+            self._rate_shown_at = now
+            rate = (tokens - 1) / (now - self._first_chunk_at)
+            self._window.set_status(f"Generating at {rate:.0f} tokens/s", announce=False)
+
+    def _finished(self, event: Finished) -> None:
+        self._job_id = None
+        result = event.result
+        if event.was_cancelled:
+            self._waiting_question = None
+            self._set_state(IconState.IDLE, "Stopped.")
+            self.caption_stopped.emit()
+        else:
+            assert self._conversation is not None and self._request is not None
+            self._conversation.record(self._request, result.text)
+            self._last_caption = result.text
+            self._window.finish_caption(result)
+            if not self._is_question:  # a caption, not a follow-up answer
+                self._window.add_history_entry(self._thumbnail, self._request.source, result.text)
+                self._history.append(result.text)
+            self._set_state(IconState.IDLE, self._window.status_text(), announce=False)
+            self.caption_finished.emit(result)
+            question, self._waiting_question = self._waiting_question, None
+            if question is not None:
+                self.ask(question)
+                return
+        if self._batch:
+            self._next_in_batch()
+
+    def _fail(self, message: str) -> None:
+        """Show ``message`` as an error (the window's ``error_shown`` then reaches ``error_shown`` here)."""
+        self._set_state(IconState.ERROR, message, is_error=True)
+
+    def _history_selected(self, index: int) -> None:
+        """The window already shows the entry's caption; "repeat last" now repeats it."""
+        if 0 <= index < len(self._history):
+            self._last_caption = self._history[index]
+
+    def _set_state(self, state: IconState, text: str, *, is_error: bool = False, announce: bool = True) -> None:
+        self._window.set_status(text, is_error=is_error, announce=announce)
+        if self._tray is not None:
+            self._tray.set_state(state, f"Inkscope: {text}")
+
+    def _show_window(self) -> None:
+        self._window.show()
+        self._window.raise_()
+        self._window.activateWindow()

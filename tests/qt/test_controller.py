@@ -1,0 +1,381 @@
+"""The app controller wired as InkscopeApp wires it: a real CaptionWindow, CaptionService and FakeEngine,
+events carried by ThreadBridge, and fake capturers. Each test drives an action and checks what the window
+shows, what the controller signals, and which requests reached the engine."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from PIL import Image
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+from inkscope_desktop.capture import fake_capturer
+from inkscope_desktop.core.actions import Action
+from inkscope_desktop.core.errors import ModelNotFoundError
+from inkscope_desktop.core.service import CaptionService
+from inkscope_desktop.core.types import StopReason
+from inkscope_desktop.engines.fake import FakeEngine
+from inkscope_desktop.qt.caption_window import NO_CLIPBOARD_IMAGE, CaptionWindow
+from inkscope_desktop.qt.controller import AppController
+from inkscope_desktop.qt.history_list import HistoryList
+from inkscope_desktop.qt.images import pil_to_qimage
+from inkscope_desktop.qt.region_flow import RegionFlow
+from inkscope_desktop.qt.thread_bridge import ThreadBridge
+
+WAIT_MS = 5000
+SHIFT, CTRL = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.ControlModifier
+LONG_SCRIPT = " ".join(f"word{i}" for i in range(400))  # 8 s at 0.02 s a word: never ends by itself in a test
+
+
+def noise(size=(320, 200), seed=0) -> Image.Image:
+    """A patterned RGB image (never caught by the blank guard); the seed makes each one different."""
+    pixels = np.random.default_rng(seed).integers(0, 256, (size[1], size[0], 3), dtype=np.uint8)
+    return Image.fromarray(pixels, "RGB")
+
+
+class RecordingEngine(FakeEngine):
+    """The fake engine, keeping every request it was asked to stream (appended on the worker thread)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.requests = []
+
+    def stream(self, request, cancel=None):
+        self.requests.append(request)
+        return super().stream(request, cancel)
+
+
+class FirstIsLongEngine(RecordingEngine):
+    """The first request gets a long answer (still running when replaced), later ones the usual script."""
+
+    def script_for(self, request):
+        return LONG_SCRIPT if request is self.requests[0] else super().script_for(request)
+
+
+class CountingCapturer:
+    """Each capture_screen is a new, different desktop (its width grows by one pixel a capture)."""
+
+    def __init__(self, window) -> None:
+        self.images, self.window_was_visible = [], []
+        self._window = window
+
+    def capture_screen(self):
+        self.window_was_visible.append(self._window.isVisible())
+        captured = fake_capturer(noise((300 + len(self.images), 200), seed=len(self.images))).capture_screen()
+        self.images.append(captured.image)
+        return captured
+
+
+@pytest.fixture
+def make_app(qtbot):
+    """Builds the app's parts as InkscopeApp does; the service is stopped and the window closed afterwards."""
+    apps = []
+
+    def make(engine=None, desktop=None, *, origin=(0, 0), counting=False, show=True):
+        engine = engine if engine is not None else RecordingEngine()
+        window = CaptionWindow()
+        qtbot.addWidget(window)
+        app = SimpleNamespace(engine=engine, window=window)
+        app.bridge = ThreadBridge(lambda event: app.controller.handle_event(event), window)
+        app.service = CaptionService(engine, app.bridge.post)
+        app.capturer = CountingCapturer(window) if counting else fake_capturer(
+            desktop if desktop is not None else noise(), origin=origin)
+        app.region_flow = RegionFlow(app.capturer, window)
+        app.controller = AppController(app.service, window, app.capturer, region_picker=app.region_flow.start)
+        app.history = window.findChild(HistoryList)
+        app.announced = []  # (text, status line at that moment), for statuses that are soon replaced
+        window.announcer.announced.connect(lambda text, _: app.announced.append((text, window.status_text())))
+        apps.append(app)
+        if show:
+            window.show()
+            qtbot.waitExposed(window)
+        app.service.start()
+        return app
+
+    yield make
+    for app in apps:
+        app.service.stop()
+        app.window.close()
+
+
+def finish(qtbot, app, action=Action.DESCRIBE_SCREEN):
+    """Run ``action`` and wait for its caption; returns the CaptionResult."""
+    with qtbot.waitSignal(app.controller.caption_finished, timeout=WAIT_MS) as finished:
+        app.controller.handle_action(action)
+    return finished.args[0]
+
+
+def start_slow_caption(qtbot, app):
+    """Start describing the screen with a slow engine and wait until its first words are shown."""
+    with qtbot.waitSignal(app.controller.chunk_shown, timeout=WAIT_MS):
+        app.controller.handle_action(Action.DESCRIBE_SCREEN)
+
+
+def record(signal):
+    calls = []
+    signal.connect(lambda *args: calls.append(args[0] if args else None))
+    return calls
+
+
+def test_describe_screen_shows_the_engines_caption_and_adds_it_to_history(qtbot, make_app):
+    app = make_app(counting=True)
+    result = finish(qtbot, app)
+    request = app.engine.requests[-1]
+    script = app.engine.script_for(request)
+    assert app.capturer.window_was_visible == [False]  # hidden while the screen was captured
+    assert app.window.isVisible()
+    assert request.image is app.capturer.images[0] and request.subject == "screen" and request.history == ()
+    assert result.text == script and app.window.caption_text() == script
+    assert app.window.transcript_text() == f"Screen\n{script}"
+    assert app.window.status_text().startswith(f"Done: {result.new_tokens} tokens in ")
+    assert len(app.history) == app.history.count() == 1
+    assert app.history.entry(0).caption == script
+    assert app.history.item(0).text().startswith("Screen: This is the fake engine's answer number 1.")
+
+
+def test_a_follow_up_question_is_answered_below_with_the_caption_in_context(qtbot, make_app):
+    app = make_app()
+    caption = finish(qtbot, app).text
+    question = app.window.findChild(QLineEdit)
+    qtbot.keyClicks(question, "What   is the title?")
+    with qtbot.waitSignal(app.controller.caption_finished, timeout=WAIT_MS) as finished:
+        qtbot.keyClick(question, Qt.Key.Key_Return)
+    first, asked = app.engine.requests
+    answer = finished.args[0].text
+    assert asked.prompt == "What is the title?" and asked.image is first.image
+    assert [(turn.prompt, turn.answer) for turn in asked.history] == [(first.prompt, caption)]
+    assert answer == app.engine.script_for(asked) and "answer number 2." in answer
+    assert app.window.transcript_text() == f"Screen\n{caption}\n\nQ: What is the title?\nA: {answer}"
+    assert app.window.caption_text() == caption and len(app.history) == 1  # an answer is not a new caption
+    assert question.text() == ""
+
+
+def test_dropped_files_are_described_in_order_and_a_text_file_is_a_one_line_error(qtbot, make_app, tmp_path):
+    app = make_app()
+    noise((64, 48), seed=1).save(tmp_path / "first.png")
+    (tmp_path / "notes.txt").write_text("not a picture\nat all\n")
+    noise((80, 40), seed=2).save(tmp_path / "second.png")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(tmp_path / name)) for name in ("first.png", "notes.txt", "second.png")])
+    args = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(QPoint(20, 20), *args)  # drag events take a QPoint, the drop a QPointF
+    QApplication.sendEvent(app.window, enter)
+    assert enter.isAccepted()
+    finished = record(app.controller.caption_finished)
+    QApplication.sendEvent(app.window, QDropEvent(QPointF(20, 20), *args))
+    qtbot.waitUntil(lambda: len(finished) == 2 and not app.service.is_busy, timeout=WAIT_MS)
+    error = "Error: notes.txt is not an image (it looks like text). Choose a PNG, JPEG, WebP, BMP, GIF or TIFF file."
+    assert (error[len("Error: "):], error) in app.announced  # shown in the status line, and announced
+    sources = [request.source for request in app.engine.requests]
+    assert sources == [str(tmp_path / "first.png"), str(tmp_path / "second.png")]
+    assert [r.image.size for r in app.engine.requests] == [(64, 48), (80, 40)]
+    assert [r.text for r in finished] == [app.engine.script_for(r) for r in app.engine.requests]
+    assert [app.history.entry(i).source_label for i in range(len(app.history))] == sources
+    assert app.window.caption_text() == finished[1].text
+
+
+def test_the_clipboard_image_is_described_and_an_empty_clipboard_is_an_error(qtbot, make_app):
+    app = make_app()
+    image = noise((90, 70), seed=3)
+    QGuiApplication.clipboard().setImage(pil_to_qimage(image))
+    result = finish(qtbot, app, Action.DESCRIBE_CLIPBOARD)
+    request = app.engine.requests[-1]
+    assert request.source == "Pasted image" and request.image.tobytes() == image.tobytes()
+    assert result.text == app.window.caption_text() == app.engine.script_for(request)
+    assert app.window.transcript_text().startswith("Pasted image\n")
+
+    QGuiApplication.clipboard().clear()
+    app.controller.handle_action(Action.DESCRIBE_CLIPBOARD)
+    assert app.window.status_text() == f"Error: {NO_CLIPBOARD_IMAGE}"
+    assert len(app.engine.requests) == 1 and not app.service.is_busy
+    assert app.window.caption_text() == result.text  # the last caption stays
+
+
+def test_a_region_picked_with_the_keyboard_is_cropped_exactly_and_esc_cancels(qtbot, make_app):
+    desktop = noise((600, 300), seed=4)
+    app = make_app(desktop=desktop, origin=(100, 50))
+    assert app.window.isVisible()
+    app.controller.handle_action(Action.DESCRIBE_REGION)
+    assert not app.window.isVisible()  # hidden first, so the frozen screenshot shows what is under it
+    qtbot.waitUntil(lambda: app.region_flow.selector is not None, timeout=WAIT_MS)
+    selector = app.region_flow.selector
+    assert selector.region() == (300, 150, 200, 100)  # a third of each side, centred, in desktop coordinates
+    for key, modifier in ((Qt.Key.Key_Right, Qt.KeyboardModifier.NoModifier), (Qt.Key.Key_Right, CTRL),
+                          (Qt.Key.Key_Down, Qt.KeyboardModifier.NoModifier), (Qt.Key.Key_Right, SHIFT),
+                          (Qt.Key.Key_Down, SHIFT | CTRL), (Qt.Key.Key_Up, SHIFT)):
+        qtbot.keyClick(selector, key, modifier)
+    assert selector.region() == (311, 160, 210, 91)
+    with qtbot.waitSignal(app.controller.caption_finished, timeout=WAIT_MS) as finished:
+        qtbot.keyClick(selector, Qt.Key.Key_Return)
+    request = app.engine.requests[-1]
+    expected = desktop.crop((211, 110, 211 + 210, 110 + 91))
+    assert request.image.size == (210, 91) and request.image.tobytes() == expected.tobytes()
+    assert request.subject == "region" and request.source == "Region 210x91 at 311, 160"
+    assert finished.args[0].text == app.engine.script_for(request)
+    assert app.region_flow.selector is None and app.window.isVisible()
+
+    app.controller.handle_action(Action.DESCRIBE_REGION)
+    qtbot.waitUntil(lambda: app.region_flow.selector is not None, timeout=WAIT_MS)
+    qtbot.keyClick(app.region_flow.selector, Qt.Key.Key_Escape)
+    assert app.region_flow.selector is None and app.window.isVisible()
+    assert app.window.status_text() == "Region selection cancelled."
+    assert len(app.engine.requests) == 1 and not app.service.is_busy
+
+
+def test_a_second_request_replaces_the_running_caption(qtbot, make_app):
+    app = make_app(FirstIsLongEngine(chunk_delay_s=0.02), counting=True)
+    start_slow_caption(qtbot, app)
+    finished, stopped = record(app.controller.caption_finished), record(app.controller.caption_stopped)
+    app.controller.handle_action(Action.DESCRIBE_SCREEN)
+    qtbot.waitUntil(lambda: bool(finished) and not app.service.is_busy, timeout=WAIT_MS)
+    first, second = app.engine.requests
+    assert [first.image, second.image] == app.capturer.images
+    assert [r.text for r in finished] == [app.engine.script_for(second)]
+    assert finished[0].stop_reason is StopReason.FINISHED and stopped == []  # replaced, not stopped
+    assert app.window.caption_text() == finished[0].text and len(app.history) == 1
+
+
+@pytest.mark.parametrize("show", [True, False], ids=["window-shown", "window-hidden"])
+def test_a_burst_of_twenty_requests_ends_in_one_caption_of_the_last_capture(qtbot, make_app, show):
+    app = make_app(counting=True, show=show)
+    finished = record(app.controller.caption_finished)
+    for _ in range(20):
+        app.controller.handle_action(Action.DESCRIBE_SCREEN)
+
+    def settled():  # the window is as it was, and the last request the engine got has been answered
+        return (app.window.isVisible() == show and not app.service.is_busy and bool(finished)
+                and finished[-1].text == app.engine.script_for(app.engine.requests[-1]))
+
+    qtbot.waitUntil(settled, timeout=WAIT_MS)
+    assert app.capturer.window_was_visible[-1] is False
+    assert app.engine.requests[-1].image is app.capturer.images[-1]
+    assert len(finished) == 1 and len(app.history) == 1
+    assert app.window.caption_text() == finished[0].text
+    assert f"is {app.capturer.images[-1].width} by 200 pixels" in finished[0].text
+
+
+def test_a_request_made_while_loading_waits_and_runs_once_ready(qtbot, make_app):
+    app = make_app(RecordingEngine(load_delay_s=0.3), show=False)
+    assert not app.service.is_ready
+    with qtbot.waitSignal(app.controller.caption_finished, timeout=WAIT_MS) as finished:
+        app.controller.handle_action(Action.DESCRIBE_SCREEN)
+        assert app.engine.requests == []
+    texts = [text for text, _ in app.announced]
+    waiting = "Waiting for the model to finish loading; your request will run then."
+    assert (waiting, waiting) in app.announced
+    assert texts.index(waiting) < texts.index("Inkscope ready; describing now.") < texts.index(finished.args[0].text)
+    assert finished.args[0].text == app.engine.script_for(app.engine.requests[0]) == app.window.caption_text()
+    assert app.window.status_text().startswith("Done: ")
+
+
+def test_the_model_being_ready_is_announced(qtbot, make_app):
+    app = make_app(RecordingEngine(load_delay_s=0.1))
+    qtbot.waitUntil(lambda: app.window.status_text() == "Inkscope ready", timeout=WAIT_MS)
+    assert ("Inkscope ready", "Inkscope ready") in app.announced
+
+
+def test_an_engine_failure_shows_the_error_with_advice_and_the_next_request_works(qtbot, make_app):
+    app = make_app(RecordingEngine(fail_after=2))
+    chunks = record(app.controller.chunk_shown)
+    with qtbot.waitSignal(app.controller.error_shown, timeout=WAIT_MS) as error:
+        app.controller.handle_action(Action.DESCRIBE_SCREEN)
+    message = "The fake engine failed on purpose. Retry without fail_after."
+    assert error.args == [message] and app.window.status_text() == f"Error: {message}"
+    assert chunks == ["This", " is"] and len(app.history) == 0
+    app.engine._fail_after = None  # the engine recovers
+    result = finish(qtbot, app)
+    assert result.text == app.engine.script_for(app.engine.requests[-1]) == app.window.caption_text()
+    assert app.window.status_text().startswith("Done: ") and len(app.history) == 1
+
+
+def test_stop_speaking_stops_the_caption_and_repeat_last_says_the_last_finished_one(qtbot, make_app):
+    app = make_app(FirstIsLongEngine(chunk_delay_s=0.02), counting=True, show=False)
+    app.controller.handle_action(Action.REPEAT_LAST)
+    assert app.window.announcer.recent[-1] == ("There is no caption yet.", False)
+    start_slow_caption(qtbot, app)
+    finished = record(app.controller.caption_finished)
+    with qtbot.waitSignal(app.controller.caption_stopped, timeout=WAIT_MS):
+        app.controller.handle_action(Action.STOP_SPEAKING)
+    assert app.window.status_text() == "Stopped." and len(app.history) == 0
+    qtbot.waitUntil(lambda: not app.service.is_busy, timeout=WAIT_MS)
+    assert finished == [] and len(app.engine.requests) == 1 and app.window.status_text() == "Stopped."
+    caption = finish(qtbot, app).text
+    app.controller.handle_action(Action.REPEAT_LAST)
+    assert app.window.announcer.recent[-1] == (caption, False)
+
+
+def test_stop_speaking_while_the_model_loads_drops_the_waiting_request(qtbot, make_app):
+    app = make_app(RecordingEngine(load_delay_s=0.3), show=False)
+    app.controller.handle_action(Action.DESCRIBE_SCREEN)
+    with qtbot.waitSignal(app.controller.caption_stopped, timeout=WAIT_MS):
+        app.controller.handle_action(Action.STOP_SPEAKING)
+    assert app.window.status_text() == "Stopped."
+    qtbot.waitUntil(lambda: app.window.status_text() == "Inkscope ready", timeout=WAIT_MS)
+    assert app.engine.requests == []
+    with qtbot.waitSignal(app.controller.caption_finished, timeout=WAIT_MS):  # a drop still starts at once
+        app.controller.describe_images([(noise(seed=5), "Dropped")])
+    assert [r.source for r in app.engine.requests] == ["Dropped"]
+
+
+def test_stop_speaking_while_the_window_hides_for_a_capture_cancels_the_capture(qtbot, make_app):
+    app = make_app(counting=True)
+    app.controller.handle_action(Action.DESCRIBE_SCREEN)
+    assert not app.window.isVisible()
+    app.controller.handle_action(Action.STOP_SPEAKING)
+    qtbot.waitUntil(app.window.isVisible, timeout=WAIT_MS)  # shown again after the pause
+    assert app.capturer.images == [] and app.engine.requests == [] and not app.service.is_busy
+
+
+def test_toggle_window_hides_and_shows_and_show_window_shows(qtbot, make_app):
+    app = make_app()
+    app.controller.handle_action(Action.TOGGLE_WINDOW)
+    assert not app.window.isVisible()
+    app.controller.handle_action(Action.TOGGLE_WINDOW)
+    assert app.window.isVisible()
+    app.window.hide()
+    app.controller.handle_action(Action.SHOW_WINDOW)
+    assert app.window.isVisible()
+    app.controller.handle_action(Action.SHOW_WINDOW)
+    assert app.window.isVisible()
+
+
+class MissingModelEngine(RecordingEngine):
+    def load(self, progress=None):
+        raise ModelNotFoundError("The model is not on this computer.", "Run 'inkscope-desktop model download'.")
+
+
+def test_a_load_failure_is_shown_and_shown_again_for_each_later_request(qtbot, make_app):
+    message = "The model is not on this computer. Run 'inkscope-desktop model download'."
+    app = make_app(MissingModelEngine(), show=False)
+    qtbot.waitUntil(lambda: app.window.status_text() == f"Error: {message}", timeout=WAIT_MS)
+    app.window.set_status("Something else.")
+    with qtbot.waitSignal(app.controller.error_shown, timeout=WAIT_MS) as error:
+        app.controller.handle_action(Action.DESCRIBE_SCREEN)
+    assert error.args == [message] and app.window.status_text() == f"Error: {message}"
+    assert app.engine.requests == [] and not app.service.is_busy
+
+
+def test_a_question_asked_while_the_caption_is_written_waits_for_it_and_keeps_it_as_context(qtbot, make_app):
+    app = make_app(RecordingEngine("One two three four five six.", chunk_delay_s=0.05))
+    finished = record(app.controller.caption_finished)
+    start_slow_caption(qtbot, app)
+    app.window.question_submitted.emit("Is there a button?")
+    assert "asked as soon as the caption is finished" in app.window.status_text()
+    qtbot.waitUntil(lambda: len(finished) == 2 and not app.service.is_busy, timeout=WAIT_MS)
+    caption, question = app.engine.requests
+    assert finished[0].text == "One two three four five six."  # the caption was not cancelled
+    assert question.history[0].answer == finished[0].text and question.prompt == "Is there a button?"
+    assert app.history.count() == 1  # the answer is not a new history entry
+    assert "Q: Is there a button?" in app.window.transcript_text()
+
+
+def test_errors_the_window_reports_itself_reach_error_shown(qtbot, make_app):
+    app = make_app()
+    errors = record(app.controller.error_shown)
+    QGuiApplication.clipboard().clear()
+    app.controller.handle_action(Action.DESCRIBE_CLIPBOARD)
+    assert errors == [NO_CLIPBOARD_IMAGE]
