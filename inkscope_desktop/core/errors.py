@@ -47,5 +47,13 @@ class InstanceError(InkscopeError):
     """Talking to the running app failed (none running, refused, unknown action)."""
 
 
+class SettingsError(InkscopeError):
+    """A setting has a value the app cannot use, or the settings file cannot be read or written."""
+
+
+class HistoryError(InkscopeError):
+    """The caption history cannot be opened, read or written (disk full, no permission, a broken file)."""
+
+
 def _one_line(text: str) -> str:
     return " ".join(str(text).split())

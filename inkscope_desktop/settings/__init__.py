@@ -1,0 +1,24 @@
+"""User settings: the typed schema, the JSON file in the config folder behind ``SettingsStore``, and start at login.
+
+Plain Python (no Qt): the settings dialog in ``inkscope_desktop.qt`` edits these objects and hands them to the
+store. See each module's docstring for its threading rules.
+"""
+
+from inkscope_desktop.settings.schema import (SCHEMA_VERSION, HotkeySettings, ModelSettings, PrivacySettings,
+                                              PromptSettings, Settings, SpeechSettings, StartupSettings,
+                                              find_conflicts)
+from inkscope_desktop.settings.store import ReadResult, SettingsStore
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "HotkeySettings",
+    "ModelSettings",
+    "PrivacySettings",
+    "PromptSettings",
+    "ReadResult",
+    "Settings",
+    "SettingsStore",
+    "SpeechSettings",
+    "StartupSettings",
+    "find_conflicts",
+]

@@ -1,0 +1,207 @@
+"""The one accessor for settings: reads the JSON file, repairs or moves aside a broken one, saves atomically.
+
+Threading: every method takes one lock, so the store may be shared by threads; the GUI thread is the one
+that normally calls it (a load or save reads or writes one small file, a few milliseconds). Listeners run on
+the thread that called ``save``/``reset``, after the lock is released. ``Settings`` objects are immutable and
+may be handed to workers. Another process (``inkscope-desktop config reset``) changing the file is seen on
+the next ``load()``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from inkscope_desktop.core.errors import SettingsError
+from inkscope_desktop.settings.codec import from_dict, to_dict
+from inkscope_desktop.settings.files import move_aside, write_atomically
+from inkscope_desktop.settings.migrations import Migration, migrate
+from inkscope_desktop.settings.paths import settings_path
+from inkscope_desktop.settings.schema import SCHEMA_VERSION, Settings
+
+log = logging.getLogger(__name__)
+
+Listener = Callable[[Settings], None]
+
+#: How many problems a notice lists before "and N more".
+NOTICE_PROBLEMS = 3
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """What the file holds, without changing anything on disk.
+
+    ``state``: "missing" (no file: defaults), "ok", "repaired" (some values were bad and are defaulted:
+    ``problems`` says which), "broken" (not readable as settings at all: defaults; ``problems`` has the
+    reason) or "unreadable" (the file could not be opened: defaults). ``from_version`` is the layout version
+    the file was written in (0 when there was no usable file).
+    """
+
+    settings: Settings
+    state: str
+    problems: tuple[str, ...] = ()
+    from_version: int = 0
+
+    @property
+    def is_from_newer_app(self) -> bool:
+        return self.from_version > SCHEMA_VERSION
+
+
+class SettingsStore:
+    """Settings in ``path`` (default: ``settings.json`` in the platform's config folder, or ``$INKSCOPE_CONFIG_DIR``).
+
+    ``settings`` is the accessor the app uses: loaded on first use, replaced by ``save``. A broken file is
+    renamed to ``settings.json.broken-<time>`` (kept for the user), the usable values are written back, and
+    ``notice`` holds one line saying so until ``take_notice()`` hands it out once.
+    """
+
+    def __init__(self, path: Path | str | None = None, *,
+                 migrations: Mapping[int, Migration] | None = None) -> None:
+        self._path = Path(path) if path is not None else settings_path()
+        self._migrations = migrations
+        self._lock = threading.RLock()
+        self._settings: Settings | None = None
+        self._notice: str | None = None
+        self._listeners: list[Listener] = []
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    @property
+    def settings(self) -> Settings:
+        """The current settings, loading the file the first time."""
+        with self._lock:
+            return self._settings if self._settings is not None else self.load()
+
+    @property
+    def notice(self) -> str | None:
+        """The one-line notice of the last load (a broken file moved aside ...), or None; reading keeps it."""
+        return self._notice
+
+    def take_notice(self) -> str | None:
+        """The notice, once: later calls return None until another load has something to say."""
+        with self._lock:
+            notice, self._notice = self._notice, None
+            return notice
+
+    def add_listener(self, listener: Listener) -> None:
+        """Call ``listener(settings)`` after each save or reset (on the saving thread)."""
+        with self._lock:
+            self._listeners.append(listener)
+
+    def remove_listener(self, listener: Listener) -> None:
+        with self._lock:
+            self._listeners.remove(listener)
+
+    def read(self) -> ReadResult:
+        """Parse the file without changing anything on disk (for ``config show`` and support)."""
+        try:
+            text = self._path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return ReadResult(Settings(), "missing")
+        except UnicodeDecodeError as error:
+            return ReadResult(Settings(), "broken", (f"it is not UTF-8 text at byte {error.start}",))
+        except OSError as error:
+            return ReadResult(Settings(), "unreadable", (error.strerror or str(error),))
+        try:
+            raw = json.loads(text)
+        except json.JSONDecodeError as error:
+            return ReadResult(Settings(), "broken", (f"line {error.lineno} column {error.colno}: {error.msg}",))
+        problems: list[str] = []
+        try:
+            if not isinstance(raw, dict):
+                raise SettingsError(f"it holds {type(raw).__name__} data instead of named settings")
+            migrated = migrate(raw, migrations=self._migrations)
+            settings = from_dict(migrated.data, problems)
+        except SettingsError as error:
+            return ReadResult(Settings(), "broken", (error.message.rstrip("."),))
+        return ReadResult(settings, "repaired" if problems else "ok", tuple(problems), migrated.from_version)
+
+    def load(self) -> Settings:
+        """Read the file, repairing it when needed (see the class docstring), and make it current."""
+        with self._lock:
+            result = self.read()
+            self._settings = result.settings
+            if result.state in ("broken", "repaired"):
+                self._notice = self._repair(result)
+            elif result.state == "unreadable":
+                self._notice = (f"Your settings file {self._path} could not be read ({result.problems[0]}), "
+                                "so the default settings are used for now.")
+            elif result.is_from_newer_app:
+                self._notice = ("Your settings were saved by a newer Inkscope Desktop; settings this version "
+                                "does not know are ignored and will not be kept when you save.")
+            elif result.state == "ok" and result.from_version < SCHEMA_VERSION:
+                self._write_quietly(result.settings)  # store the migrated layout so the steps run once
+            if self._notice:
+                log.warning("%s", self._notice)
+            return result.settings
+
+    def save(self, settings: Settings) -> None:
+        """Write ``settings`` atomically and make them current; SettingsError (with advice) when that fails."""
+        if not isinstance(settings, Settings):
+            raise TypeError("save() takes a Settings")
+        with self._lock:
+            self._write(settings)
+            self._settings = settings
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener(settings)
+
+    def reset(self) -> Path | None:
+        """Move the current file aside (``settings.json.reset-<time>``), write the defaults, and return where
+        the old file went (None when there was none)."""
+        with self._lock:
+            kept = None
+            if self._path.exists():
+                try:
+                    kept = move_aside(self._path, "reset")
+                except OSError as error:
+                    raise SettingsError(f"The settings file {self._path} could not be moved aside "
+                                        f"({error.strerror or error}).", "Check the folder's permissions.") from None
+            self._write(Settings())
+            self._settings = Settings()
+            self._notice = None
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener(Settings())
+        return kept
+
+    def _repair(self, result: ReadResult) -> str:
+        try:
+            kept = move_aside(self._path, "broken")
+        except OSError as error:
+            log.warning("Could not move the broken settings file aside: %s", error)
+            return (f"Your settings file {self._path} has problems ({_listing(result.problems)}) and could not be "
+                    f"moved aside ({error.strerror or error}); settings that could not be used have their defaults.")
+        self._write_quietly(result.settings)
+        if result.state == "broken":
+            return (f"Your settings file could not be read ({result.problems[0]}), so the default settings are "
+                    f"used. The old file was kept as {kept}.")
+        return (f"Some settings could not be used and have their defaults: {_listing(result.problems)}. "
+                f"The old file was kept as {kept}.")
+
+    def _write_quietly(self, settings: Settings) -> None:
+        """Write during a load: a read-only folder must not stop the app from starting."""
+        try:
+            self._write(settings)
+        except SettingsError as error:
+            log.warning("%s", error.user_text)
+
+    def _write(self, settings: Settings) -> None:
+        text = json.dumps(to_dict(settings), indent=2, ensure_ascii=False) + "\n"
+        try:
+            write_atomically(self._path, text)
+        except OSError as error:
+            raise SettingsError(f"Your settings could not be saved to {self._path} ({error.strerror or error}).",
+                                "Check that the folder is writable and the disk is not full.") from None
+
+
+def _listing(problems: tuple[str, ...]) -> str:
+    shown = [problem.rstrip(".") for problem in problems[:NOTICE_PROBLEMS]]
+    more = len(problems) - len(shown)
+    return "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
