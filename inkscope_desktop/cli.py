@@ -31,19 +31,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens to standard error")
-    app = parser.add_argument_group("the tray app (started when no command is given)")
-    app.add_argument("--model", default=DEFAULT_MODEL_ID, help="hub id or local folder (default: %(default)s)")
-    app.add_argument("--device", default="auto", help="auto, cuda, cuda:N, mps or cpu (default: auto)")
+    app = parser.add_argument_group("the tray app (started when no command is given; options override the "
+                                    "settings for this run)")
+    app.add_argument("--model", help="hub id or local folder")
+    app.add_argument("--device", help="auto, cuda, cuda:N, mps or cpu")
     app.add_argument("--fake-engine", action="store_true",
                      help="stream scripted captions without a model, for demos and trying the interface")
-    app.add_argument("--preset", choices=tuple(PRESETS), default="screen",
-                     help="what hotkey captions ask for (default: %(default)s)")
-    app.add_argument("--detail", choices=[level.value for level in Detail], default=Detail.NORMAL.value,
-                     help="how many pixels the model sees (default: %(default)s)")
+    app.add_argument("--preset", choices=tuple(PRESETS), help="what hotkey captions ask for")
+    app.add_argument("--detail", choices=[level.value for level in Detail], help="how many pixels the model sees")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_describe(commands)
     _add_model(commands)
     _add_trigger(commands)
+    _add_config(commands)
+    _add_history(commands)
     return parser
 
 
@@ -105,6 +106,27 @@ def _add_trigger(commands: argparse._SubParsersAction) -> None:
                         help="one of the actions listed below")
 
 
+def _add_config(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("config", help="show, locate or reset the settings (for scripts and support)")
+    actions = parser.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    actions.add_parser("path", help="print the settings file's path")
+    actions.add_parser("show", help="print the settings in effect as JSON (exits 1 when the file has problems)")
+    actions.add_parser("reset", help="keep the current settings file aside and write the defaults")
+
+
+def _add_history(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("history", help="export or delete the caption history, or show where it is")
+    actions = parser.add_subparsers(dest="history_command", metavar="ACTION", required=True)
+    actions.add_parser("path", help="print the history database's path")
+    export = actions.add_parser("export", help="write the history as Markdown or JSON, newest first")
+    export.add_argument("-f", "--format", choices=("md", "json"), default="md", help="(default: %(default)s)")
+    export.add_argument("-s", "--search", metavar="TEXT", help="only entries whose text contains TEXT (any case)")
+    export.add_argument("-n", "--limit", type=_positive_int, metavar="N", help="at most N entries (default: all)")
+    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    clear = actions.add_parser("clear", help="delete every entry (asks for --yes)")
+    clear.add_argument("--yes", action="store_true", help="really delete everything")
+
+
 def _positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -132,6 +154,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             from inkscope_desktop.commands.trigger import run_trigger
 
             return run_trigger(args)
+        if args.command == "config":
+            from inkscope_desktop.commands.config import run_config
+
+            return run_config(args)
+        if args.command == "history":
+            from inkscope_desktop.commands.history import run_history
+
+            return run_history(args)
         from inkscope_desktop.commands.model import run_model
 
         return run_model(args)

@@ -1,4 +1,5 @@
-"""Save PNG screenshots of the caption window and the region selector (offscreen, or on Xvfb with DISPLAY set).
+"""Save PNG screenshots of the caption window, tray menu, settings dialog and region selector
+(offscreen, or on Xvfb with DISPLAY set).
 
     python scripts/screenshots.py [OUTPUT_FOLDER]      # default: build/screenshots/
 """
@@ -126,6 +127,19 @@ def main(argv: list[str] | None = None) -> int:
     menu.grab().save(str(out / "tray_menu.png"))
     saved.append("tray_menu.png")
     menu.close()
+
+    from inkscope_desktop.qt.settings_dialog import SettingsDialog
+    from inkscope_desktop.settings import Settings
+
+    dialog = SettingsDialog(Settings(), voices=[("english", "English")], on_delete_history=lambda: "",
+                            on_check_model=lambda _source: "")
+    dialog.show()
+    for index, name in ((0, "settings_hotkeys.png"), (1, "settings_speech.png")):
+        dialog.tabs.setCurrentIndex(index)
+        app.processEvents()
+        dialog.grab().save(str(out / name))
+        saved.append(name)
+    dialog.close()
 
     selector = RegionSelector(desktop, (0, 0), announce_delay_ms=0)
     selector.resize(desktop.width, desktop.height)

@@ -32,3 +32,19 @@ def noise_image() -> Image.Image:
     """A 400x300 image of seeded noise: never blank, the same in every run."""
     pixels = np.random.default_rng(0).integers(0, 256, size=(300, 400, 3), dtype=np.uint8)
     return Image.fromarray(pixels, "RGB")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_config_and_data(tmp_path_factory: pytest.TempPathFactory):
+    """Settings and history of the test run go to temp folders, never to the user's own."""
+    import os
+
+    saved = {name: os.environ.get(name) for name in ("INKSCOPE_CONFIG_DIR", "INKSCOPE_DATA_DIR")}
+    os.environ["INKSCOPE_CONFIG_DIR"] = str(tmp_path_factory.mktemp("config"))
+    os.environ["INKSCOPE_DATA_DIR"] = str(tmp_path_factory.mktemp("data"))
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value

@@ -7,6 +7,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
@@ -24,6 +25,7 @@ from inkscope_desktop.qt.icons import IconState, app_icon, prefers_high_contrast
 from inkscope_desktop.qt.region_flow import RegionFlow
 from inkscope_desktop.qt.thread_bridge import ThreadBridge
 from inkscope_desktop.qt.tray import TrayIcon
+from inkscope_desktop.settings import Settings, SettingsStore
 
 if TYPE_CHECKING:
     from inkscope_desktop.core.instance import InstanceServer
@@ -53,41 +55,117 @@ class InkscopeApp:
     """
 
     def __init__(self, args: argparse.Namespace, qt_app: QApplication,
-                 engine: CaptionEngine | None = None) -> None:
+                 engine: CaptionEngine | None = None, store: SettingsStore | None = None) -> None:
         from inkscope_desktop.capture import ScreenCapturer
-        from inkscope_desktop.hotkeys import default_bindings
 
         self._qt_app = qt_app
+        self._args = args
+        self.store = store if store is not None else SettingsStore()
+        settings = self.store.settings
         is_high_contrast = prefers_high_contrast()
         qt_app.setWindowIcon(app_icon(IconState.IDLE, high_contrast=is_high_contrast))
-        self._bindings = default_bindings()
-        if engine is None:
-            from inkscope_desktop.engines.registry import create_engine
-
-            engine = demo_engine() if args.fake_engine else create_engine(
-                "qwen2-vl", model=args.model, device=args.device)
-        self._events = ThreadBridge(self._on_service_event)
-        self.service = CaptionService(engine, self._events.post)
+        self._bindings = settings.hotkeys.bindings()
         self.actions = ThreadBridge(self._on_action)
         # Parented to the application: menus do not own the actions they show.
-        menu = build_menu_actions(qt_app, {a: str(c) for a, c in self._bindings.items()},
-                                  self.actions.post, self.open_image, qt_app.quit)
-        self.menu_actions = menu
-        self.window = CaptionWindow(menu)
+        self.menu_actions = build_menu_actions(qt_app, self._hotkey_labels(), self.actions.post, self.open_image,
+                                               qt_app.quit, self.open_settings)
+        self.window = CaptionWindow(self.menu_actions)
         self.capturer = ScreenCapturer()
         self.tray: TrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
-            self.tray = TrayIcon(menu, lambda: self._on_action(Action.TOGGLE_WINDOW),
+            self.tray = TrayIcon(self.menu_actions, lambda: self._on_action(Action.TOGGLE_WINDOW),
                                  is_high_contrast=is_high_contrast)
         self.window.set_should_hide_on_escape(self.tray is not None)
         self.region_flow = RegionFlow(self.capturer, self.window)
-        self.controller = AppController(
-            self.service, self.window, self.capturer,
-            DescribeOptions(preset=args.preset, detail=Detail(args.detail)), tray=self.tray,
-            region_picker=self.region_flow.start,
-        )
+        self.service = self._new_service(engine if engine is not None else self._create_engine(settings))
+        self.controller = AppController(self.service, self.window, self.capturer, self._describe_options(settings),
+                                        tray=self.tray, region_picker=self.region_flow.start)
         self.hotkeys: HotkeyListener | None = None
         self._server: InstanceServer | None = None
+        self._is_loading_started = False
+
+    # --- settings --------------------------------------------------------------------------------
+    def _create_engine(self, settings: Settings) -> CaptionEngine:
+        """The engine the settings (or this run's --model/--device/--fake-engine) ask for; not loaded yet."""
+        if self._args.fake_engine:
+            return demo_engine()
+        from inkscope_desktop.engines.registry import create_engine
+
+        return create_engine("qwen2-vl", model=self._args.model or settings.model.model,
+                             device=self._args.device or settings.model.device)
+
+    def _describe_options(self, settings: Settings) -> DescribeOptions:
+        prompts = settings.prompts
+        detail = Detail(self._args.detail) if self._args.detail else settings.model.detail
+        return DescribeOptions(prompt=prompts.prompt(self._args.preset if self._args.preset else None),
+                               detail=detail, language=prompts.language)
+
+    def _new_service(self, engine: CaptionEngine) -> CaptionService:
+        """A caption service whose events reach the controller only while it is the current one."""
+        def deliver(event: object) -> None:
+            if service is self.service:
+                self.controller.handle_event(event)
+
+        bridge = ThreadBridge(deliver, self.window)
+        service = CaptionService(engine, bridge.post)
+        return service
+
+    def _hotkey_labels(self) -> dict[Action, str]:
+        return {action: str(chord) for action, chord in self._bindings.items()}
+
+    def open_settings(self) -> None:
+        """Show the settings dialog (hotkeys paused meanwhile, so pressing a chord records it); apply on OK."""
+        from inkscope_desktop.qt.settings_dialog import SettingsDialog
+
+        old = self.store.settings
+        was_listening = self.hotkeys is not None
+        if self.hotkeys is not None:
+            self.hotkeys.stop()
+        try:
+            dialog = SettingsDialog(old, on_check_model=_check_model, parent=self.window)
+            if dialog.exec() == SettingsDialog.DialogCode.Accepted and dialog.result_settings is not None:
+                self.apply_settings(dialog.result_settings, old)
+        finally:
+            if was_listening:
+                self._start_hotkeys()
+
+    def apply_settings(self, new: Settings, old: Settings) -> None:
+        """Save ``new`` and put it to work without a restart: hotkeys, prompts, the model, start at login."""
+        try:
+            self.store.save(new)
+        except InkscopeError as error:
+            self.window.show_error(error.user_text)
+            return
+        self._bindings = new.hotkeys.bindings()
+        for action in self.menu_actions:
+            if action is not None and action.data():
+                chosen = Action(action.data())
+                chord = self._bindings.get(chosen) or (
+                    self._bindings.get(Action.TOGGLE_WINDOW) if chosen is Action.SHOW_WINDOW else None)
+                action.setText(f"{chosen.label}\t{chord}" if chord else chosen.label)
+        if self.hotkeys is not None:
+            self.hotkeys.rebind(self._bindings)
+        self.controller.options = self._describe_options(new)
+        if (new.model.model, new.model.device) != (old.model.model, old.model.device) and not self._args.fake_engine:
+            self._args.model = self._args.device = None  # the settings choose from now on
+            self._replace_engine(self._create_engine(new))
+        if new.startup.start_at_login != old.startup.start_at_login:
+            from inkscope_desktop.settings.autostart import set_start_at_login
+
+            try:
+                set_start_at_login(new.startup.start_at_login)
+            except InkscopeError as error:
+                self.window.show_error(error.user_text)
+                return
+        self.window.set_status("Settings saved.")
+
+    def _replace_engine(self, engine: CaptionEngine) -> None:
+        """Load ``engine`` in a new service; the old one is stopped off the GUI thread (it may be mid-load)."""
+        old, self.service = self.service, self._new_service(engine)
+        threading.Thread(target=old.stop, name="inkscope-old-engine", daemon=True).start()
+        self.controller.set_service(self.service)
+        if self._is_loading_started:  # else the start-up timer starts it, as it would have the old one
+            self.service.start()
 
     def claim_instance(self) -> bool:
         """Become the one running instance; False when another runs (it was asked to show its window)."""
@@ -106,6 +184,9 @@ class InkscopeApp:
         else:
             self.window.show()
             self.window.set_status(NO_TRAY_STATUS)
+        notice = self.store.take_notice()
+        if notice:  # a broken settings file was moved aside: said once
+            self.window.show_error(notice)
         QTimer.singleShot(0, self._start_listeners)
         self._start_loading_once_shown()
 
@@ -124,15 +205,19 @@ class InkscopeApp:
             if shown or waited["ms"] >= LOAD_DELAY_CAP_MS:
                 timer.stop()
                 timer.deleteLater()
+                self._is_loading_started = True
                 self.service.start()
 
         timer.timeout.connect(check)
         timer.start(LOAD_POLL_MS)
 
     def _start_listeners(self) -> None:
+        self.capturer.warm_up()  # the first capture a user asks for is then as fast as the rest
+        self._start_hotkeys()
+
+    def _start_hotkeys(self) -> None:
         from inkscope_desktop.hotkeys import HotkeyListener
 
-        self.capturer.warm_up()  # the first capture a user asks for is then as fast as the rest
         self.hotkeys = HotkeyListener(self._bindings, self.actions.post,
                                       on_problem=lambda problem: self.window.show_error(problem.user_text))
         try:
@@ -143,9 +228,6 @@ class InkscopeApp:
 
     def _on_action(self, action: object) -> None:
         self.controller.handle_action(action)
-
-    def _on_service_event(self, event: object) -> None:
-        self.controller.handle_event(event)
 
     def open_image(self) -> None:
         """Ask for image files and describe them one after the other; bad files are reported and skipped."""
@@ -171,6 +253,16 @@ class InkscopeApp:
         self.capturer.close()
         if self.tray is not None:
             self.tray.hide()
+
+
+def _check_model(source: str) -> str:
+    """The settings dialog's "Check the model": where it is and whether it is complete (no network)."""
+    from inkscope_desktop.engines.model_source import model_info
+
+    try:
+        return " ".join(model_info(source).describe().split())
+    except InkscopeError as error:
+        return error.user_text
 
 
 def display_problem() -> str | None:

@@ -14,7 +14,7 @@ MENU_ORDER: tuple[Action | str | None, ...] = (
     Action.DESCRIBE_SCREEN, Action.DESCRIBE_WINDOW, Action.DESCRIBE_REGION, Action.DESCRIBE_CLIPBOARD,
     "open-image", None,
     Action.ASK_FOLLOW_UP, Action.REPEAT_LAST, Action.STOP_SPEAKING, None,
-    Action.SHOW_WINDOW, None,
+    Action.SHOW_WINDOW, "settings", None,
     "quit",
 )
 
@@ -25,6 +25,7 @@ def build_menu_actions(
     on_action: Callable[[Action], None],
     on_open_image: Callable[[], None],
     on_quit: Callable[[], None],
+    on_settings: Callable[[], None] | None = None,
 ) -> list[QAction | None]:
     """QActions in menu order (None for separators). A hotkey is shown after a tab, not set as a shortcut:
     the global listener already handles it, and a window shortcut would fire the action twice.
@@ -38,6 +39,11 @@ def build_menu_actions(
         if item == "open-image":
             action = QAction("&Open image…", parent)
             action.triggered.connect(lambda _checked=False: on_open_image())
+        elif item == "settings":
+            if on_settings is None:
+                continue
+            action = QAction("S&ettings…", parent)
+            action.triggered.connect(lambda _checked=False: on_settings())
         elif item == "quit":
             action = QAction("&Quit Inkscope", parent)
             action.triggered.connect(lambda _checked=False: on_quit())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import time
@@ -38,7 +38,9 @@ RATE_REFRESH_S = 0.5
 
 @dataclass
 class DescribeOptions:
-    preset: str = "screen"
+    """What a new caption asks: the prompt text (the default preset's), detail, reply language, length."""
+
+    prompt: str = field(default_factory=lambda: preset_prompt("screen"))
     detail: Detail = Detail.NORMAL
     language: str | None = None
     max_new_tokens: int = 512
@@ -93,6 +95,22 @@ class AppController(QObject):
         self._pending_capture: Any = None  # a capture waiting for the window to hide
         self._capture_timer = QTimer(self, singleShot=True, interval=HIDE_FOR_CAPTURE_MS)
         self._capture_timer.timeout.connect(self._capture_after_hiding)
+
+    @property
+    def options(self) -> DescribeOptions:
+        return self._options
+
+    @options.setter
+    def options(self, options: DescribeOptions) -> None:
+        """Used from the next caption on (settings changed)."""
+        self._options = options
+
+    def set_service(self, service: CaptionService) -> None:
+        """Send requests to ``service`` from now on (a new model); the current caption is forgotten."""
+        self._service = service
+        self._job_id = None
+        self._load_error = None
+        self._batch.clear()
 
     # --- actions ---------------------------------------------------------------------------------
     def handle_action(self, action: object) -> None:
@@ -199,10 +217,10 @@ class AppController(QObject):
         options = self._options
         self._conversation = Conversation(image, subject=subject, source=label, detail=options.detail,
                                           language=options.language, max_new_tokens=options.max_new_tokens)
-        self._window.begin_caption(label, preset_prompt(options.preset))
+        self._window.begin_caption(label, options.prompt)
         self._thumbnail = pil_to_qimage(image, max_side=96)
         self.caption_started.emit(label)
-        self._submit(self._conversation.request(preset_prompt(options.preset)))
+        self._submit(self._conversation.request(options.prompt))
 
     def ask(self, question: str) -> None:
         """Ask about the current image; asked while its caption is still being written, the question waits

@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     qt_app.setQuitOnLastWindowClosed(False)
     scene = _show_scene(probe_args.scene) if probe_args.scene else None
     app = InkscopeApp(args, qt_app, engine=_engine(args))
-    app.controller._options.max_new_tokens = probe_args.max_new_tokens  # short answers keep tests quick
+    app.controller.options.max_new_tokens = probe_args.max_new_tokens  # short answers keep tests quick
     if not app.claim_instance():
         _emit("exit", reason="another instance runs")
         return 1

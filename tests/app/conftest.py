@@ -76,7 +76,8 @@ class AppRun:
 
     def __init__(self, desktop: Desktop, runtime_dir: Path, *args: str, prefix: Sequence[str] = ()) -> None:
         self.env = {**os.environ, "DISPLAY": desktop.display, "QT_QPA_PLATFORM": "xcb",
-                    "INKSCOPE_RUNTIME_DIR": str(runtime_dir), "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
+                    "INKSCOPE_RUNTIME_DIR": str(runtime_dir), "INKSCOPE_CONFIG_DIR": str(runtime_dir / "config"),
+                    "INKSCOPE_DATA_DIR": str(runtime_dir / "data"), "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
         self.env.pop("WAYLAND_DISPLAY", None)
         self.started_at = time.perf_counter()
         self.process = subprocess.Popen([*prefix, sys.executable, str(PROBE), *args], env=self.env, cwd=ROOT,

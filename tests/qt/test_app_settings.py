@@ -1,0 +1,78 @@
+"""The running app takes new settings without a restart: saved, hotkey labels, prompts, the model reloaded;
+a broken settings file is reported once at start."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from inkscope_desktop.cli import build_parser
+from inkscope_desktop.core.actions import Action
+from inkscope_desktop.engines.fake import FakeEngine
+from inkscope_desktop.qt.app import InkscopeApp
+from inkscope_desktop.settings import ModelSettings, PromptSettings, Settings, SettingsStore
+
+WAIT_MS = 10_000
+
+
+@pytest.fixture
+def make_app(qapp, tmp_path):
+    apps = []
+
+    def make(*argv: str) -> InkscopeApp:
+        app = InkscopeApp(build_parser().parse_args(list(argv)), qapp, engine=FakeEngine(),
+                          store=SettingsStore(tmp_path / "settings.json"))
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.shutdown()
+        app.window.close()
+
+
+def menu_text(app: InkscopeApp, action: Action) -> str:
+    return next(a.text() for a in app.menu_actions if a is not None and a.data() == action.value)
+
+
+def test_new_settings_are_saved_and_used_at_once(qtbot, make_app, tmp_path):
+    app = make_app()
+    old = app.store.settings
+    new = replace(old, hotkeys=old.hotkeys.with_chord(Action.DESCRIBE_SCREEN, "Ctrl+Alt+Shift+J"),
+                  prompts=PromptSettings(default_preset="brief", language="German"))
+    app.apply_settings(new, old)
+    assert SettingsStore(tmp_path / "settings.json").load() == new
+    assert menu_text(app, Action.DESCRIBE_SCREEN) == "Describe screen\tCtrl+Alt+Shift+J"
+    assert app.controller.options.prompt == new.prompts.prompt("brief")
+    assert app.controller.options.language == "German"
+    assert app.window.status_text() == "Settings saved."
+    assert any(a is not None and a.text() == "S&ettings…" for a in app.menu_actions)
+
+
+def test_a_new_model_is_loaded_in_the_background(qtbot, make_app, tmp_path):
+    app = make_app()
+    app.start()
+    first = app.service
+    old = app.store.settings
+    errors = []
+    app.controller.error_shown.connect(errors.append)
+    app.apply_settings(replace(old, model=ModelSettings(str(tmp_path / "no-such-model"), "cpu")), old)
+    assert app.service is not first
+    qtbot.waitUntil(lambda: any("no-such-model" in error for error in errors), timeout=WAIT_MS)
+
+
+def test_command_line_options_override_the_settings_for_this_run(make_app):
+    app = make_app("--preset", "text", "--detail", "high")
+    assert app.controller.options.prompt == Settings().prompts.prompt("text")
+    assert app.controller.options.detail.value == "high"
+
+
+def test_a_broken_settings_file_is_reported_once_at_start(qtbot, make_app, tmp_path):
+    (tmp_path / "settings.json").write_text("{ not json", encoding="utf-8")
+    app = make_app()
+    errors = []
+    app.window.error_shown.connect(errors.append)
+    app.start()
+    assert len(errors) == 1 and "settings" in errors[0].lower()
+    assert list(tmp_path.glob("settings.json.broken-*"))

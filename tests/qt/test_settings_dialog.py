@@ -1,0 +1,126 @@
+"""The settings dialog: chords recorded by pressing them, conflicts refused with a message, every field read
+back into Settings, OK refusing bad values, defaults restored, and a name on every control."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QPlainTextEdit, QSpinBox
+
+from inkscope_desktop.core.actions import Action
+from inkscope_desktop.core.types import Detail
+from inkscope_desktop.qt.settings_dialog import SettingsDialog
+from inkscope_desktop.settings import HotkeySettings, Settings, SpeechSettings
+
+CTRL_ALT_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | \
+    Qt.KeyboardModifier.ShiftModifier
+
+
+@pytest.fixture
+def dialog(qtbot):
+    made = SettingsDialog(Settings(), voices=[("english", "English")], on_delete_history=lambda: "History deleted.",
+                          on_check_model=lambda source: f"Checked {source}.")
+    qtbot.addWidget(made)
+    made.show()
+    return made
+
+
+def test_unchanged_controls_give_back_the_same_settings(dialog):
+    assert dialog.settings() == Settings()
+
+
+def test_pressing_a_chord_in_a_field_binds_it(qtbot, dialog):
+    recorder = dialog.recorders[Action.DESCRIBE_SCREEN]
+    recorder.setFocus()
+    qtbot.keyClick(recorder, Qt.Key.Key_Control)  # a modifier alone records nothing
+    assert recorder.text() == "Ctrl+Alt+Shift+D"
+    qtbot.keyClick(recorder, Qt.Key.Key_J, CTRL_ALT_SHIFT)
+    assert recorder.text() == "Ctrl+Alt+Shift+J"
+    qtbot.keyClick(dialog.recorders[Action.SHOW_WINDOW], Qt.Key.Key_F9, Qt.KeyboardModifier.ControlModifier)
+    result = dialog.settings().hotkeys
+    assert result.chord(Action.DESCRIBE_SCREEN) == "Ctrl+Alt+Shift+J"
+    assert result.chord(Action.SHOW_WINDOW) == "Ctrl+F9"
+    assert dialog.message == "Show window: Ctrl+F9"  # each change is said back
+
+
+def test_a_chord_another_action_has_is_refused_with_a_message(qtbot, dialog):
+    recorder = dialog.recorders[Action.DESCRIBE_SCREEN]
+    qtbot.keyClick(recorder, Qt.Key.Key_W, CTRL_ALT_SHIFT)  # describe-window's chord
+    assert recorder.text() == "Ctrl+Alt+Shift+D"
+    assert dialog.message.startswith("Error:") and "Ctrl+Alt+Shift+W" in dialog.message
+    assert dialog.settings().hotkeys == HotkeySettings()
+
+
+def test_backspace_unbinds_and_tab_still_moves_on(qtbot, dialog):
+    recorder = dialog.recorders[Action.REPEAT_LAST]
+    recorder.setFocus()
+    qtbot.keyClick(recorder, Qt.Key.Key_Backspace)
+    assert recorder.text() == "" and dialog.settings().hotkeys.chord(Action.REPEAT_LAST) == ""
+    assert Action.REPEAT_LAST not in dialog.settings().hotkeys.bindings()
+    qtbot.keyClick(recorder, Qt.Key.Key_Tab)
+    assert recorder.text() == "" and not recorder.hasFocus()
+
+
+def test_every_field_is_read_back(qtbot, dialog):
+    dialog.route.setCurrentIndex(dialog.route.findData("own-voice"))
+    dialog.voice.setCurrentIndex(dialog.voice.findData("english"))
+    dialog.rate.setValue(240)
+    dialog.volume.setValue(55)
+    dialog.speak_automatically.setChecked(False)
+    dialog.preset_choice.setCurrentIndex(dialog.preset_choice.findData("brief"))
+    dialog.preset_text.setPlainText("Say it in five words.")
+    dialog.default_preset.setCurrentIndex(dialog.default_preset.findData("brief"))
+    dialog.language.setText("German")
+    dialog.model.setText("/models/inkscope")
+    dialog.device.setCurrentIndex(dialog.device.findData("cpu"))
+    dialog.detail.setCurrentIndex(dialog.detail.findData("high"))
+    dialog.history.setChecked(False)
+    dialog.thumbnails.setChecked(True)
+    dialog.retention_days.setValue(7)
+    dialog.max_entries.setValue(50)
+    dialog.start_at_login.setChecked(True)
+    result = dialog.settings()
+    assert result.speech == SpeechSettings("own-voice", "english", 240, 0.55, False)
+    assert result.prompts.prompt() == "Say it in five words." and result.prompts.language == "German"
+    assert result.prompts.presets["screen"] == Settings().prompts.presets["screen"]
+    assert (result.model.model, result.model.device, result.model.detail) == ("/models/inkscope", "cpu", Detail.HIGH)
+    assert (result.privacy.history, result.privacy.thumbnails) == (False, True)
+    assert (result.privacy.retention_days, result.privacy.max_entries) == (7, 50)
+    assert result.startup.start_at_login is True
+
+    dialog.accept()
+    assert dialog.result_settings == result
+
+
+def test_ok_with_a_bad_value_stays_open_and_says_what_to_fix(qtbot, dialog):
+    dialog.model.setText("   ")
+    dialog.accept()
+    assert dialog.isVisible() and dialog.result_settings is None
+    assert dialog.message.startswith("Error: ") and "model" in dialog.message.lower()
+
+
+def test_restore_defaults_resets_every_group(qtbot, dialog):
+    qtbot.keyClick(dialog.recorders[Action.DESCRIBE_SCREEN], Qt.Key.Key_J, CTRL_ALT_SHIFT)
+    dialog.rate.setValue(300)
+    dialog.history.setChecked(False)
+    dialog.preset_text.setPlainText("Changed.")
+    dialog._restore_defaults()
+    assert dialog.settings() == Settings()
+
+
+def test_the_buttons_for_history_and_the_model_report_back(qtbot, dialog):
+    buttons = {button.text(): button for button in dialog.findChildren(QAbstractButton)}
+    buttons["D&elete all history now"].click()
+    assert dialog.message == "History deleted."
+    buttons["&Check the model"].click()
+    assert dialog.message == f"Checked {Settings().model.model}."
+
+
+def test_every_control_has_an_accessible_name(dialog):
+    for kind in (QLineEdit, QComboBox, QSpinBox, QPlainTextEdit):
+        for widget in dialog.findChildren(kind):
+            if isinstance(widget.parent(), (QComboBox, QSpinBox)):
+                continue  # the line edit inside a combo or spin box is named by its owner
+            assert widget.accessibleName(), widget
+    for button in dialog.findChildren(QAbstractButton):
+        assert button.accessibleName() or button.text(), button
