@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
@@ -25,7 +26,9 @@ from inkscope_desktop.qt.icons import IconState, app_icon, prefers_high_contrast
 from inkscope_desktop.qt.region_flow import RegionFlow
 from inkscope_desktop.qt.thread_bridge import ThreadBridge
 from inkscope_desktop.qt.tray import TrayIcon
-from inkscope_desktop.settings import Settings, SettingsStore
+from inkscope_desktop.history import open_history
+from inkscope_desktop.qt.history_keeper import HistoryKeeper
+from inkscope_desktop.settings import PrivacySettings, Settings, SettingsStore
 
 if TYPE_CHECKING:
     from inkscope_desktop.core.instance import InstanceServer
@@ -78,8 +81,10 @@ class InkscopeApp:
         self.window.set_should_hide_on_escape(self.tray is not None)
         self.region_flow = RegionFlow(self.capturer, self.window)
         self.service = self._new_service(engine if engine is not None else self._create_engine(settings))
+        self.history = HistoryKeeper(self.window, open_history(settings.privacy))
+        self.window.export_requested.connect(self.export_history)
         self.controller = AppController(self.service, self.window, self.capturer, self._describe_options(settings),
-                                        tray=self.tray, region_picker=self.region_flow.start)
+                                        tray=self.tray, region_picker=self.region_flow.start, history=self.history)
         self.hotkeys: HotkeyListener | None = None
         self._server: InstanceServer | None = None
         self._is_loading_started = False
@@ -122,7 +127,8 @@ class InkscopeApp:
         if self.hotkeys is not None:
             self.hotkeys.stop()
         try:
-            dialog = SettingsDialog(old, on_check_model=_check_model, parent=self.window)
+            dialog = SettingsDialog(old, on_check_model=_check_model, on_delete_history=self.history.delete_all,
+                                    parent=self.window)
             if dialog.exec() == SettingsDialog.DialogCode.Accepted and dialog.result_settings is not None:
                 self.apply_settings(dialog.result_settings, old)
         finally:
@@ -149,6 +155,8 @@ class InkscopeApp:
         if (new.model.model, new.model.device) != (old.model.model, old.model.device) and not self._args.fake_engine:
             self._args.model = self._args.device = None  # the settings choose from now on
             self._replace_engine(self._create_engine(new))
+        if new.privacy != old.privacy:
+            self._apply_privacy(new.privacy, old.privacy)
         if new.startup.start_at_login != old.startup.start_at_login:
             from inkscope_desktop.settings.autostart import set_start_at_login
 
@@ -158,6 +166,29 @@ class InkscopeApp:
                 self.window.show_error(error.user_text)
                 return
         self.window.set_status("Settings saved.")
+
+    def _apply_privacy(self, new: PrivacySettings, old: PrivacySettings) -> None:
+        store = self.history.store
+        if new.history != old.history or store is None:
+            self.history.set_store(open_history(new))
+            return
+        store.keep_thumbnails = new.thumbnails
+        store.max_age_days, store.max_entries = new.retention_days, new.max_entries
+        try:
+            store.apply_retention(new.retention_days, new.max_entries)
+        except InkscopeError as error:
+            self.window.show_error(error.user_text)
+
+    def export_history(self) -> None:
+        """Ask where to, then write every saved caption as Markdown or JSON."""
+        path, _ = QFileDialog.getSaveFileName(self.window, "Export history", "inkscope-history.md",
+                                              "Markdown (*.md);;JSON (*.json)")
+        if not path:
+            return
+        try:
+            self.window.set_status(self.history.export(Path(path)))
+        except InkscopeError as error:
+            self.window.show_error(error.user_text)
 
     def _replace_engine(self, engine: CaptionEngine) -> None:
         """Load ``engine`` in a new service; the old one is stopped off the GUI thread (it may be mid-load)."""
@@ -184,6 +215,7 @@ class InkscopeApp:
         else:
             self.window.show()
             self.window.set_status(NO_TRAY_STATUS)
+        self.controller.load_history()
         notice = self.store.take_notice()
         if notice:  # a broken settings file was moved aside: said once
             self.window.show_error(notice)
@@ -251,6 +283,7 @@ class InkscopeApp:
             self.hotkeys = None
         self.service.stop()
         self.capturer.close()
+        self.history.set_store(None)
         if self.tray is not None:
             self.tray.hide()
 

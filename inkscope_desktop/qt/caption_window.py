@@ -42,6 +42,8 @@ class CaptionWindow(QMainWindow):
     images_received = Signal(list)  # [(PIL RGB image, source label), ...] from a paste or a drop
     history_selected = Signal(int)
     error_shown = Signal(str)  # every error put in the status line, whoever reported it
+    history_deleted = Signal(int)  # the index history_selected would give
+    export_requested = Signal()
 
     def __init__(self, menu_actions: Sequence[QAction | None] = (), parent: QWidget | None = None,
                  announcer: Announcer | None = None) -> None:
@@ -71,6 +73,10 @@ class CaptionWindow(QMainWindow):
         self._ask.clicked.connect(self._submit_question)
         self._history = HistoryList()
         self._history.entry_chosen.connect(self._history_chosen)
+        self._history.entry_deleted.connect(self._history_deleted)
+        self._history_search = _named(QLineEdit(placeholderText="Search history", clearButtonEnabled=True),
+                                      "Search history", "Shows only the captions that contain these words.")
+        self._history_search.textChanged.connect(self._filter_history)
         self._status = _named(QLabel("Ready.", wordWrap=True), "Status",
                               "What Inkscope is doing now, or the last error and what to do.")
         self._status.setTextInteractionFlags(selectable)
@@ -80,7 +86,12 @@ class CaptionWindow(QMainWindow):
 
         splitter = QSplitter(Qt.Orientation.Horizontal, childrenCollapsible=False)
         splitter.addWidget(_labelled("Caption", self._caption))
-        splitter.addWidget(_labelled("&History", self._history))
+        history_pane = QWidget()
+        history_layout = QVBoxLayout(history_pane)
+        history_layout.setContentsMargins(0, 0, 0, 0)
+        history_layout.addWidget(_labelled("&History", self._history))
+        history_layout.addWidget(self._history_search)
+        splitter.addWidget(history_pane)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
         ask_row = QHBoxLayout()
@@ -94,7 +105,7 @@ class CaptionWindow(QMainWindow):
         layout.addLayout(ask_row)
         layout.addWidget(self._status)
         self.setCentralWidget(central)
-        order = (self._caption, self._question, self._ask, self._history, self._status)
+        order = (self._caption, self._question, self._ask, self._history, self._history_search, self._status)
         for first, second in zip(order, order[1:]):
             QWidget.setTabOrder(first, second)
         self._areas = (self._caption, self._question, self._history)
@@ -112,6 +123,8 @@ class CaptionWindow(QMainWindow):
             ("Retry", "Alt+R", self.retry_requested.emit),
             ("Ask a question", "Alt+Q", self.focus_question),
             ("Paste image to describe", "Ctrl+V", self.paste_image),
+            ("Search history", "Ctrl+F", self.focus_history_search),
+            ("Export history…", "Ctrl+E", self.export_requested.emit),
             ("Next area", "F6", lambda: self._cycle_area(1)),
             ("Previous area", "Shift+F6", lambda: self._cycle_area(-1)),
             ("Hide window", "Esc", self._escape),
@@ -278,6 +291,19 @@ class CaptionWindow(QMainWindow):
             return
         self._question.clear()
         self.question_submitted.emit(question)
+
+    def focus_history_search(self) -> None:
+        self._history_search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self._history_search.selectAll()
+
+    def _filter_history(self, text: str) -> None:
+        shown = self._history.set_filter(text)
+        if text.strip():
+            self._announcer.announce(f"{shown} caption{'' if shown == 1 else 's'} found")
+
+    def _history_deleted(self, index: int) -> None:
+        self._announcer.announce("Caption deleted from the history")
+        self.history_deleted.emit(index)
 
     def _history_chosen(self, index: int) -> None:
         entry = self._history.entry(index)

@@ -19,6 +19,7 @@ from inkscope_desktop.core.service import (
     CaptionService, Chunk, Failed, Finished, LoadFailed, Loading, Queued, Ready, ServiceEvent, Started,
 )
 from inkscope_desktop.core.types import CaptionRequest, Detail
+from inkscope_desktop.qt.history_keeper import HistoryKeeper
 from inkscope_desktop.qt.icons import IconState
 from inkscope_desktop.qt.images import pil_to_qimage
 
@@ -66,8 +67,9 @@ class AppController(QObject):
 
     def __init__(self, service: CaptionService, window: "CaptionWindow", capturer: Any,
                  options: DescribeOptions | None = None, tray: "TrayIcon | None" = None,
-                 region_picker: Any = None) -> None:
+                 region_picker: Any = None, history: HistoryKeeper | None = None) -> None:
         super().__init__(window)
+        self._keeper = history
         self._service = service
         self._window = window
         self._capturer = capturer
@@ -322,6 +324,11 @@ class AppController(QObject):
             if not self._is_question:  # a caption, not a follow-up answer
                 self._window.add_history_entry(self._thumbnail, self._request.source, result.text)
                 self._history.append(result.text)
+                if self._keeper is not None:
+                    self._keeper.caption_added(len(self._history) - 1, self._request, result,
+                                               self._conversation.image)
+            elif self._keeper is not None:
+                self._keeper.answer_added(self._request.prompt, result.text)
             self._set_state(IconState.IDLE, self._window.status_text(), announce=False)
             self.caption_finished.emit(result)
             question, self._waiting_question = self._waiting_question, None
@@ -334,6 +341,11 @@ class AppController(QObject):
     def _fail(self, message: str) -> None:
         """Show ``message`` as an error (the window's ``error_shown`` then reaches ``error_shown`` here)."""
         self._set_state(IconState.ERROR, message, is_error=True)
+
+    def load_history(self) -> None:
+        """Put the saved captions in the window's list (at start)."""
+        if self._keeper is not None:
+            self._history.extend(self._keeper.load_recent(len(self._history)))
 
     def _history_selected(self, index: int) -> None:
         """The window already shows the entry's caption; "repeat last" now repeats it."""

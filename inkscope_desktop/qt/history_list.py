@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QImage, QPixmap
+from PySide6.QtGui import QIcon, QImage, QKeyEvent, QPixmap
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
 #: Words of a caption shown in its history row.
@@ -32,14 +32,15 @@ class HistoryList(QListWidget):
     """
 
     entry_chosen = Signal(int)
+    entry_deleted = Signal(int)  # Delete pressed on an entry: its row is gone, its index stays unused
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._entries: list[HistoryEntry] = []
         self.setAccessibleName("History")
         self.setAccessibleDescription(
-            "This session's captions, newest first. Arrow keys move between them; Enter shows one again "
-            "in the caption area.")
+            "Earlier captions, newest first. Arrow keys move between them; Enter shows one again "
+            "in the caption area; Delete removes one.")
         self.setIconSize(QSize(THUMBNAIL_SIDE, THUMBNAIL_SIDE))
         self.setUniformItemSizes(False)
         self.setWordWrap(True)
@@ -70,8 +71,29 @@ class HistoryList(QListWidget):
         return index
 
     def row_of(self, index: int) -> int:
-        """The row that shows entry ``index`` (newest rows come first)."""
-        return len(self._entries) - 1 - index
+        """The row that shows entry ``index`` (newest rows come first); -1 when it was deleted."""
+        return next((row for row in range(self.count()) if self.item(row).data(_INDEX_ROLE) == index), -1)
+
+    def set_filter(self, text: str) -> int:
+        """Show only entries whose source or caption contains ``text`` (any case); returns how many show."""
+        needle = " ".join(text.split()).casefold()
+        shown = 0
+        for row in range(self.count()):
+            item = self.item(row)
+            entry = self._entries[int(item.data(_INDEX_ROLE))]
+            matches = not needle or needle in f"{entry.source_label} {entry.caption}".casefold()
+            item.setHidden(not matches)
+            shown += matches
+        return shown
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        item = self.currentItem()
+        if event.key() == Qt.Key.Key_Delete and item is not None:
+            index = int(item.data(_INDEX_ROLE))
+            self.takeItem(self.row(item))
+            self.entry_deleted.emit(index)
+            return
+        super().keyPressEvent(event)
 
     def choose_row(self, row: int) -> None:
         """Pick the entry shown in ``row``, as Enter would."""

@@ -76,15 +76,16 @@ def test_every_focusable_widget_and_the_menus_have_names_and_descriptions(window
     assert texts == ["Describe screen\tCtrl+Alt+D", "", "&Quit Inkscope"]
 
 
-def test_tab_order_is_caption_question_ask_history_status(window, qtbot):
+def test_tab_order_is_caption_question_ask_history_search_status(window, qtbot):
     caption, question, history, status = widgets(window)
     ask = window.findChild(QPushButton)
+    search = next(edit for edit in window.findChildren(QLineEdit) if edit.accessibleName() == "Search history")
     window.focus_caption()
     seen = [QApplication.focusWidget()]
-    for _ in range(4):
+    for _ in range(5):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         seen.append(QApplication.focusWidget())
-    assert seen == [caption, question, ask, history, status]
+    assert seen == [caption, question, ask, history, search, status]
 
 
 def test_f6_and_shift_f6_cycle_the_three_areas(window, qtbot):

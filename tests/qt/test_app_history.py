@@ -1,0 +1,139 @@
+"""History in the running app: captions and follow-ups saved while history is on, listed again at the next
+start, deletable and exportable; with history off nothing at all is written under the data folder."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from PIL import Image
+from PySide6.QtCore import Qt
+
+from inkscope_desktop.cli import build_parser
+from inkscope_desktop.engines.fake import FakeEngine
+from inkscope_desktop.history import HistoryStore
+from inkscope_desktop.qt.app import InkscopeApp
+from inkscope_desktop.qt.history_list import HistoryList
+from inkscope_desktop.settings import PrivacySettings, Settings, SettingsStore
+
+WAIT_MS = 10_000
+
+
+def noise(seed: int) -> Image.Image:
+    return Image.fromarray(np.random.default_rng(seed).integers(0, 256, (60, 80, 3), dtype=np.uint8), "RGB")
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    folder = tmp_path / "data"
+    monkeypatch.setenv("INKSCOPE_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def make_app(qapp, tmp_path, data_dir):
+    apps = []
+
+    def make(privacy: PrivacySettings | None = None) -> InkscopeApp:
+        store = SettingsStore(tmp_path / "settings.json")
+        if privacy is not None:
+            store.save(replace(Settings(), privacy=privacy))
+        app = InkscopeApp(build_parser().parse_args([]), qapp, engine=FakeEngine(), store=store)
+        app.start()
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.shutdown()
+        app.window.close()
+
+
+def caption(qtbot, app, seed: int, label: str):
+    with qtbot.waitSignal(app.controller.caption_finished, timeout=WAIT_MS) as finished:
+        app.controller.describe(noise(seed), label)
+    return finished.args[0]
+
+
+def ask(qtbot, app, question: str):
+    with qtbot.waitSignal(app.controller.caption_finished, timeout=WAIT_MS) as finished:
+        app.window.question_submitted.emit(question)
+    return finished.args[0]
+
+
+def test_captions_and_follow_ups_are_saved_and_listed_at_the_next_start(qtbot, make_app, data_dir):
+    app = make_app()
+    first = caption(qtbot, app, 1, "Screen")
+    answer = ask(qtbot, app, "What is in the corner?")
+    caption(qtbot, app, 2, "Clipboard image")
+    app.shutdown()
+
+    entries = HistoryStore(data_dir / "history.sqlite3").search("")
+    assert [e.source for e in entries] == ["Clipboard image", "Screen"]  # newest first
+    assert entries[1].caption == first.text
+    assert [(f.question, f.answer) for f in entries[1].follow_ups] == [("What is in the corner?", answer.text)]
+    assert not entries[1].has_thumbnail  # thumbnails are off by default
+
+    again = make_app()
+    listing = again.window.findChild(HistoryList)
+    assert listing.count() == 2 and listing.item(0).text().startswith("Clipboard image:")
+    listing.choose_row(1)
+    assert again.window.caption_text() == first.text
+
+
+def test_with_history_off_nothing_is_written_under_the_data_folder(qtbot, make_app, data_dir):
+    app = make_app(PrivacySettings(history=False))
+    caption(qtbot, app, 3, "Screen")
+    ask(qtbot, app, "Any buttons?")
+    assert app.window.findChild(HistoryList).count() == 1  # this session's list still works
+    assert not data_dir.exists() or not any(data_dir.rglob("*"))
+
+
+def test_thumbnails_are_saved_only_when_turned_on(qtbot, make_app, data_dir):
+    app = make_app(PrivacySettings(thumbnails=True))
+    caption(qtbot, app, 4, "Screen")
+    entry = app.history.store.search("")[0]
+    assert entry.has_thumbnail and app.history.store.thumbnail(entry.id).startswith(b"\x89PNG")
+
+
+def test_delete_in_the_list_removes_the_saved_caption(qtbot, make_app, data_dir):
+    app = make_app()
+    caption(qtbot, app, 5, "First")
+    caption(qtbot, app, 6, "Second")
+    listing = app.window.findChild(HistoryList)
+    listing.setCurrentRow(0)
+    qtbot.keyClick(listing, Qt.Key.Key_Delete)
+    assert listing.count() == 1
+    assert [e.source for e in app.history.store.search("")] == ["First"]
+
+
+def test_export_writes_markdown_and_json(qtbot, make_app, tmp_path):
+    app = make_app()
+    result = caption(qtbot, app, 7, "Screen")
+    assert "Exported 1 caption" in app.history.export(tmp_path / "history.md")
+    assert result.text in (tmp_path / "history.md").read_text(encoding="utf-8")
+    app.history.export(tmp_path / "history.json")
+    assert result.text in json.dumps(json.loads((tmp_path / "history.json").read_text(encoding="utf-8")))
+
+
+def test_turning_history_off_in_settings_stops_saving(qtbot, make_app, data_dir):
+    app = make_app()
+    caption(qtbot, app, 8, "Kept")
+    old = app.store.settings
+    app.apply_settings(replace(old, privacy=PrivacySettings(history=False)), old)
+    caption(qtbot, app, 9, "Not kept")
+    assert [e.source for e in HistoryStore(data_dir / "history.sqlite3").search("")] == ["Kept"]
+    assert app.history.delete_all() == "History is off: nothing is saved."
+
+
+def test_the_search_field_filters_the_list(qtbot, make_app):
+    app = make_app()
+    caption(qtbot, app, 10, "Screen")
+    caption(qtbot, app, 11, "Clipboard image")
+    listing = app.window.findChild(HistoryList)
+    app.window.focus_history_search()
+    qtbot.keyClicks(app.window.focusWidget(), "clipboard")
+    shown = [listing.item(row).text() for row in range(listing.count()) if not listing.item(row).isHidden()]
+    assert len(shown) == 1 and shown[0].startswith("Clipboard image:")
