@@ -58,7 +58,7 @@ class Announcer(QObject):
         self.announced.emit(line, is_assertive)
 
     def _send(self, line: str, is_assertive: bool) -> None:
-        source = self._source if _is_alive(self._source) else QApplication.instance()
+        source = self._source if is_alive(self._source) else QApplication.instance()
         if source is None:
             return  # no application yet: nothing could hear it
         event = QAccessibleAnnouncementEvent(source, line)
@@ -67,7 +67,7 @@ class Announcer(QObject):
         QAccessible.updateAccessibility(event)
 
 
-def _is_alive(obj: QObject | None) -> bool:
+def is_alive(obj: QObject | None) -> bool:
     """False for None and for a Qt object whose C++ side has been deleted."""
     if obj is None:
         return False

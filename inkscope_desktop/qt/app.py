@@ -9,6 +9,7 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
@@ -128,7 +129,7 @@ class InkscopeApp:
             self.hotkeys.stop()
         try:
             dialog = SettingsDialog(old, on_check_model=_check_model, on_delete_history=self.history.delete_all,
-                                    parent=self.window)
+                                    download=_download_model, parent=self.window)
             if dialog.exec() == SettingsDialog.DialogCode.Accepted and dialog.result_settings is not None:
                 self.apply_settings(dialog.result_settings, old)
         finally:
@@ -296,6 +297,13 @@ def _check_model(source: str) -> str:
         return " ".join(model_info(source).describe().split())
     except InkscopeError as error:
         return error.user_text
+
+
+def _download_model(source: str, progress: Callable[[int, int], None]) -> object:
+    """The settings dialog's Download button (runs on its worker thread)."""
+    from inkscope_desktop.engines.model_source import download_model
+
+    return download_model(source, progress=progress)
 
 
 def display_problem() -> str | None:

@@ -7,18 +7,21 @@ hotkeys, reloading the model, ...) is the app's job.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from pathlib import Path
 
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
-                               QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSpinBox, QTabWidget, QVBoxLayout,
-                               QWidget)
+                               QLabel, QLineEdit, QPlainTextEdit, QProgressBar, QPushButton, QSpinBox, QTabWidget,
+                               QVBoxLayout, QWidget)
 
 from inkscope_desktop.core.actions import Action
 from inkscope_desktop.core.errors import InkscopeError
 from inkscope_desktop.core.types import Detail
-from inkscope_desktop.qt.announcer import Announcer
+from inkscope_desktop.qt.announcer import Announcer, is_alive
 from inkscope_desktop.qt.chord_recorder import ChordRecorder
+from inkscope_desktop.qt.thread_bridge import ThreadBridge
 from inkscope_desktop.settings import (HotkeySettings, ModelSettings, PrivacySettings, PromptSettings, Settings,
                                        SpeechSettings, StartupSettings)
 
@@ -34,12 +37,15 @@ class SettingsDialog(QDialog):
     """Edit ``settings``; after ``exec()`` returns Accepted, ``result_settings`` holds the new value.
 
     ``voices`` are (id, name) pairs for the own voice; ``on_delete_history`` (if given) adds a button that
-    deletes the saved history at once; ``on_check_model(source)`` returns a short report on that model.
+    deletes the saved history at once; ``on_check_model(source)`` returns a short report on that model;
+    ``download(source, progress=callback)`` (if given) backs a Download button: it runs on a worker thread,
+    its progress is shown in a progress bar, and it may go on after the dialog closes (it resumes anyway).
     """
 
     def __init__(self, settings: Settings, *, voices: Sequence[tuple[str, str]] = (),
                  on_delete_history: Callable[[], str] | None = None,
-                 on_check_model: Callable[[str], str] | None = None, parent: QWidget | None = None) -> None:
+                 on_check_model: Callable[[str], str] | None = None,
+                 download: Callable[..., object] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Inkscope settings")
         self.setAccessibleName("Inkscope settings")
@@ -55,6 +61,7 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._hotkeys_tab(), "&Hotkeys")
         self.tabs.addTab(self._speech_tab(voices), "&Speech")
         self.tabs.addTab(self._prompts_tab(), "&Prompts")
+        self._download = download
         self.tabs.addTab(self._model_tab(on_check_model), "&Model")
         self.tabs.addTab(self._privacy_tab(on_delete_history), "Pr&ivacy")
         self.tabs.addTab(self._startup_tab(), "S&tart")
@@ -135,6 +142,16 @@ class SettingsDialog(QDialog):
             check.setAccessibleDescription("Says where the model is on disk and whether it is complete.")
             check.clicked.connect(lambda: self._tell(on_check_model(self.model.text().strip())))
             form.addRow(check)
+        if self._download is not None:
+            self.download_button = QPushButton("Do&wnload the model")
+            self.download_button.setAccessibleDescription("Fetches the model from the Hugging Face hub, resuming "
+                                                          "an interrupted download.")
+            self.download_button.clicked.connect(self._start_download)
+            self.download_progress = QProgressBar(minimum=0, maximum=100, value=0)
+            self.download_progress.setAccessibleName("Download progress")
+            self.download_progress.hide()
+            form.addRow(self.download_button)
+            form.addRow(self.download_progress)
         return page
 
     def _privacy_tab(self, on_delete_history: Callable[[], str] | None) -> QWidget:
@@ -204,6 +221,47 @@ class SettingsDialog(QDialog):
 
     def _keep_preset(self) -> None:
         self._presets[self.preset_choice.currentData()] = self.preset_text.toPlainText()
+
+    def _start_download(self) -> None:
+        source = self.model.text().strip()
+        if not source or Path(source).expanduser().is_dir():
+            self._tell("A model folder on this computer needs no download.")
+            return
+        self.download_button.setEnabled(False)
+        self.download_progress.setValue(0)
+        self.download_progress.show()
+        self._tell(f"Downloading {source}…")
+        bridge = ThreadBridge(self._download_event)  # not parented: it must outlive a closed dialog
+        self._download_bridge = bridge
+        download = self._download
+
+        def work() -> None:
+            try:
+                path = download(source, progress=lambda done, total: bridge.post(("progress", done, total)))
+                bridge.post(("done", f"The model is downloaded: {path}", False))
+            except InkscopeError as error:
+                bridge.post(("done", error.user_text, True))
+            except Exception as error:  # noqa: BLE001 - shown to the user instead of a dead button
+                bridge.post(("done", f"The download failed ({error}). Try again.", True))
+
+        threading.Thread(target=work, name="inkscope-model-download", daemon=True).start()
+
+    def _download_event(self, event: object) -> None:
+        if not is_alive(self):
+            return  # the dialog was closed meanwhile; the download itself went on
+        kind, *rest = event
+        if kind == "progress":
+            done, total = rest
+            percent = 100 * done // total if total else 0
+            if percent != self.download_progress.value():
+                self.download_progress.setValue(percent)
+                self.download_progress.setAccessibleDescription(f"{percent} percent")
+                if percent % 25 == 0:
+                    self._announcer.announce(f"Download {percent} percent")
+        else:
+            message, is_error = rest
+            self.download_button.setEnabled(True)
+            self._tell(message, is_error=is_error)
 
     def _browse_model(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Choose a model folder", self.model.text())

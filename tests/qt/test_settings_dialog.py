@@ -124,3 +124,43 @@ def test_every_control_has_an_accessible_name(dialog):
             assert widget.accessibleName(), widget
     for button in dialog.findChildren(QAbstractButton):
         assert button.accessibleName() or button.text(), button
+
+
+def download_dialog(qtbot, download):
+    made = SettingsDialog(Settings(), download=download)
+    qtbot.addWidget(made)
+    made.show()
+    return made
+
+
+def test_the_download_button_shows_progress_and_the_result(qtbot, tmp_path):
+    seen = []
+
+    def download(source, progress):
+        seen.append(source)
+        for done in (0, 250, 500, 1000):
+            progress(done, 1000)
+        return tmp_path / "snapshot"
+
+    made = download_dialog(qtbot, download)
+    made.download_button.click()
+    assert not made.download_button.isEnabled()
+    qtbot.waitUntil(lambda: made.download_button.isEnabled(), timeout=5000)
+    assert seen == [Settings().model.model]
+    assert made.download_progress.value() == 100 and not made.download_progress.isHidden()
+    assert made.message == f"The model is downloaded: {tmp_path / 'snapshot'}"
+
+
+def test_a_failed_download_says_why_and_a_folder_needs_none(qtbot, tmp_path):
+    from inkscope_desktop.core.errors import ModelNotFoundError
+
+    def download(source, progress):
+        raise ModelNotFoundError("The hub could not be reached.", "Check the connection.")
+
+    made = download_dialog(qtbot, download)
+    made.download_button.click()
+    qtbot.waitUntil(lambda: made.download_button.isEnabled(), timeout=5000)
+    assert made.message == "Error: The hub could not be reached. Check the connection."
+    made.model.setText(str(tmp_path))
+    made.download_button.click()
+    assert made.message == "A model folder on this computer needs no download."
