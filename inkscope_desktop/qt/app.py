@@ -24,6 +24,7 @@ from inkscope_desktop.qt.app_actions import build_menu_actions
 from inkscope_desktop.qt.caption_window import CaptionWindow
 from inkscope_desktop.qt.controller import AppController, DescribeOptions
 from inkscope_desktop.qt.icons import IconState, app_icon, prefers_high_contrast
+from inkscope_desktop.qt.narration import Narration
 from inkscope_desktop.qt.region_flow import RegionFlow
 from inkscope_desktop.qt.thread_bridge import ThreadBridge
 from inkscope_desktop.qt.tray import TrayIcon
@@ -86,6 +87,7 @@ class InkscopeApp:
         self.window.export_requested.connect(self.export_history)
         self.controller = AppController(self.service, self.window, self.capturer, self._describe_options(settings),
                                         tray=self.tray, region_picker=self.region_flow.start, history=self.history)
+        self.narration = Narration(self.window, self.controller, settings.speech)
         self.hotkeys: HotkeyListener | None = None
         self._server: InstanceServer | None = None
         self._is_loading_started = False
@@ -153,6 +155,7 @@ class InkscopeApp:
         if self.hotkeys is not None:
             self.hotkeys.rebind(self._bindings)
         self.controller.options = self._describe_options(new)
+        self.narration.use(new.speech)
         if (new.model.model, new.model.device) != (old.model.model, old.model.device) and not self._args.fake_engine:
             self._args.model = self._args.device = None  # the settings choose from now on
             self._replace_engine(self._create_engine(new))
@@ -217,6 +220,7 @@ class InkscopeApp:
             self.window.show()
             self.window.set_status(NO_TRAY_STATUS)
         self.controller.load_history()
+        self.narration.prepare()
         notice = self.store.take_notice()
         if notice:  # a broken settings file was moved aside: said once
             self.window.show_error(notice)
@@ -284,6 +288,7 @@ class InkscopeApp:
             self.hotkeys = None
         self.service.stop()
         self.capturer.close()
+        self.narration.close()
         self.history.set_store(None)
         if self.tray is not None:
             self.tray.hide()

@@ -184,15 +184,16 @@ class CaptionWindow(QMainWindow):
         if was_at_end:
             bar.setValue(bar.maximum())
 
-    def finish_caption(self, result: CaptionResult) -> None:
-        """Say it is done, with the token count and time, and announce the finished text politely."""
+    def finish_caption(self, result: CaptionResult, *, announce_text: bool = True) -> None:
+        """Say it is done, with the token count and time, and announce the finished text politely (or, when
+        Inkscope speaks captions itself, only that it is done)."""
         tokens = f"{result.new_tokens} token{'' if result.new_tokens == 1 else 's'}"
         done = "Stopped" if result.stop_reason is StopReason.CANCELLED else "Done"
         status = f"{done}: {tokens} in {result.timings.total_s:.1f} s"
         if result.stop_reason is StopReason.LENGTH:
             status += " (the length limit was reached)"
         self.set_status(status, announce=False)
-        self._announcer.announce(result.text or status)
+        self._announcer.announce((result.text or status) if announce_text else status)
 
     def begin_answer(self, question: str) -> None:
         """Append the follow-up ``question`` below the caption; its answer then grows via append_chunk."""

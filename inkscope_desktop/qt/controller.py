@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -64,12 +65,17 @@ class AppController(QObject):
     caption_finished = Signal(object)
     caption_stopped = Signal()
     error_shown = Signal(str)
+    stop_speaking = Signal()  # the user asked for silence (speech goes on after a caption is finished)
 
     def __init__(self, service: CaptionService, window: "CaptionWindow", capturer: Any,
                  options: DescribeOptions | None = None, tray: "TrayIcon | None" = None,
                  region_picker: Any = None, history: HistoryKeeper | None = None) -> None:
         super().__init__(window)
         self._keeper = history
+        #: False while Inkscope speaks captions itself: the finished text is then not announced as well.
+        self.announce_captions = True
+        #: Speaks a text now (narration's ``say``); None: repeat-last is announced to the screen reader instead.
+        self.speak: Callable[[str], None] | None = None
         self._service = service
         self._window = window
         self._capturer = capturer
@@ -130,8 +136,13 @@ class AppController(QObject):
             self._show_window()
             self._window.focus_question()
         elif action is Action.REPEAT_LAST:
-            self._window.announcer.announce(self._last_caption or "There is no caption yet.")
+            text = self._last_caption or "There is no caption yet."
+            if self.speak is not None:
+                self.speak(text)
+            else:
+                self._window.announcer.announce(text)
         elif action is Action.STOP_SPEAKING:
+            self.stop_speaking.emit()
             self._batch.clear()
             self._pending_capture = None
             self._waiting_question = None
@@ -320,7 +331,7 @@ class AppController(QObject):
             assert self._conversation is not None and self._request is not None
             self._conversation.record(self._request, result.text)
             self._last_caption = result.text
-            self._window.finish_caption(result)
+            self._window.finish_caption(result, announce_text=self.announce_captions)
             if not self._is_question:  # a caption, not a follow-up answer
                 self._window.add_history_entry(self._thumbnail, self._request.source, result.text)
                 self._history.append(result.text)

@@ -89,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     probe.add_argument("--chunk-delay", type=float, default=0.0)
     probe.add_argument("--load-delay", type=float, default=0.0)
     probe.add_argument("--max-new-tokens", type=int, default=64)
+    probe.add_argument("--speech-folder", help="the own voice writes WAV files here (else speech is off)")
     probe_args, rest = probe.parse_known_args(argv)
     args = build_parser().parse_args(rest)
     args.fake = probe_args.fake
@@ -101,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     scene = _show_scene(probe_args.scene) if probe_args.scene else None
     app = InkscopeApp(args, qt_app, engine=_engine(args))
     app.controller.options.max_new_tokens = probe_args.max_new_tokens  # short answers keep tests quick
+    _set_up_speech(app, probe_args.speech_folder)
     if not app.claim_instance():
         _emit("exit", reason="another instance runs")
         return 1
@@ -117,6 +119,21 @@ def main(argv: list[str] | None = None) -> int:
         del scene
     _emit("exit", code=code)
     return code
+
+
+def _set_up_speech(app: Any, folder: str | None) -> None:
+    """Speech off (test machines have no sound card), or the own voice writing WAVs into ``folder``."""
+    from dataclasses import replace
+
+    from inkscope_desktop.speech import FolderSink, choose_speaker
+
+    choice = app.store.settings.speech
+    if folder is None:
+        app.narration.use(replace(choice, route="off"))
+        return
+    app.narration.use(replace(choice, route="own-voice"))
+    settings = replace(app.narration.settings, route="own-voice")
+    app.narration.narrator.use(lambda: choose_speaker(settings, sink=FolderSink(folder)))
 
 
 def _wire(app: Any, stalls: StallMonitor) -> None:

@@ -88,3 +88,30 @@ def test_a_second_request_cancels_the_first_and_a_burst_ends_in_one_caption(desk
     assert not [e for e in later if e["event"] in ("caption_finished", "caption_started")], later
     assert not [e for e in app.events if e["event"] == "error"]
     assert app.stop() == 0
+
+
+def test_the_caption_is_spoken_sentence_by_sentence_with_the_own_voice(desktop, launch, tmp_path):
+    import time
+    import wave
+
+    speech = tmp_path / "speech"
+    app = launch(*FAKE, "--speech-folder", str(speech))
+    app.wait_for("ready_to_drive")
+    app.wait_for("status", lambda e: e["text"] == "Inkscope ready", seen_before=True)
+    assert app.trigger("describe-screen").returncode == 0
+    caption = app.wait_for("caption_finished")["text"]
+
+    def spoken() -> str:
+        return " ".join(path.read_text(encoding="utf-8") for path in sorted(speech.glob("*.txt")))
+
+    deadline = time.monotonic() + 30
+    while " ".join(spoken().split()) != " ".join(caption.split()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert " ".join(spoken().split()) == " ".join(caption.split())
+    pieces = sorted(speech.glob("*.wav"))
+    assert len(pieces) >= 2  # sentence by sentence, not the whole caption at once
+    for piece in pieces:
+        with wave.open(str(piece)) as audio:
+            assert audio.getnframes() / audio.getframerate() > 0.3
+    assert not [e for e in app.events if e["event"] == "error"]
+    assert app.stop() == 0
