@@ -91,6 +91,7 @@ class InkscopeApp:
         self.hotkeys: HotkeyListener | None = None
         self._server: InstanceServer | None = None
         self._is_loading_started = False
+        self._voices: list[tuple[str, str]] = []  # the own voice's (id, name), read in the background
 
     # --- settings --------------------------------------------------------------------------------
     def _create_engine(self, settings: Settings) -> CaptionEngine:
@@ -130,13 +131,25 @@ class InkscopeApp:
         if self.hotkeys is not None:
             self.hotkeys.stop()
         try:
-            dialog = SettingsDialog(old, on_check_model=_check_model, on_delete_history=self.history.delete_all,
-                                    download=_download_model, parent=self.window)
+            dialog = SettingsDialog(old, voices=self._voices, on_check_model=_check_model,
+                                    on_delete_history=self.history.delete_all, download=_download_model,
+                                    parent=self.window)
             if dialog.exec() == SettingsDialog.DialogCode.Accepted and dialog.result_settings is not None:
                 self.apply_settings(dialog.result_settings, old)
         finally:
             if was_listening:
                 self._start_hotkeys()
+
+    def _read_voices(self) -> None:
+        """On a worker thread: list the own voice's voices for the settings dialog (none if it cannot start)."""
+        from inkscope_desktop.speech import list_voices
+
+        try:
+            voices = list_voices()
+        except InkscopeError as error:
+            log.info("No voice list for the settings: %s", error.user_text)
+            return
+        self._voices = sorted(((v["id"], v["name"]) for v in voices), key=lambda voice: voice[1].casefold())
 
     def apply_settings(self, new: Settings, old: Settings) -> None:
         """Save ``new`` and put it to work without a restart: hotkeys, prompts, the model, start at login."""
@@ -221,6 +234,7 @@ class InkscopeApp:
             self.window.set_status(NO_TRAY_STATUS)
         self.controller.load_history()
         self.narration.prepare()
+        threading.Thread(target=self._read_voices, name="inkscope-voices", daemon=True).start()
         notice = self.store.take_notice()
         if notice:  # a broken settings file was moved aside: said once
             self.window.show_error(notice)

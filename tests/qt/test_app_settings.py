@@ -76,3 +76,10 @@ def test_a_broken_settings_file_is_reported_once_at_start(qtbot, make_app, tmp_p
     app.start()
     assert len(errors) == 1 and "settings" in errors[0].lower()
     assert list(tmp_path.glob("settings.json.broken-*"))
+
+
+def test_the_own_voices_are_read_for_the_dialog(make_app):
+    app = make_app()
+    app._read_voices()  # what start() runs on a worker thread
+    names = [name for _, name in app._voices]
+    assert names and names == sorted(names, key=str.casefold)
