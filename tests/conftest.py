@@ -48,3 +48,14 @@ def _private_config_and_data(tmp_path_factory: pytest.TempPathFactory):
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
+
+
+@pytest.fixture
+def private_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    """Config and data folders of this test alone (settings and history tests use them automatically)."""
+    from inkscope_desktop.settings.paths import CONFIG_DIR_ENV, DATA_DIR_ENV
+
+    folders = {"config": tmp_path / "config", "data": tmp_path / "data"}
+    monkeypatch.setenv(CONFIG_DIR_ENV, str(folders["config"]))
+    monkeypatch.setenv(DATA_DIR_ENV, str(folders["data"]))
+    return folders

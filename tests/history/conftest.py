@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
-from inkscope_desktop.settings.paths import CONFIG_DIR_ENV, DATA_DIR_ENV
 
 
 @pytest.fixture(autouse=True)
-def private_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
-    folders = {"config": tmp_path / "config", "data": tmp_path / "data"}
-    monkeypatch.setenv(CONFIG_DIR_ENV, str(folders["config"]))
-    monkeypatch.setenv(DATA_DIR_ENV, str(folders["data"]))
-    return folders
+def _private_folders_for_every_test(private_folders: dict) -> dict:
+    return private_folders

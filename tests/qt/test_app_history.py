@@ -11,12 +11,9 @@ import pytest
 from PIL import Image
 from PySide6.QtCore import Qt
 
-from inkscope_desktop.cli import build_parser
-from inkscope_desktop.engines.fake import FakeEngine
 from inkscope_desktop.history import HistoryStore
-from inkscope_desktop.qt.app import InkscopeApp
 from inkscope_desktop.qt.history_list import HistoryList
-from inkscope_desktop.settings import PrivacySettings, Settings, SettingsStore
+from inkscope_desktop.settings import PrivacySettings
 
 WAIT_MS = 10_000
 
@@ -33,22 +30,8 @@ def data_dir(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def make_app(qapp, tmp_path, data_dir):
-    apps = []
-
-    def make(privacy: PrivacySettings | None = None) -> InkscopeApp:
-        store = SettingsStore(tmp_path / "settings.json")
-        if privacy is not None:
-            store.save(replace(Settings(), privacy=privacy))
-        app = InkscopeApp(build_parser().parse_args([]), qapp, engine=FakeEngine(), store=store)
-        app.start()
-        apps.append(app)
-        return app
-
-    yield make
-    for app in apps:
-        app.shutdown()
-        app.window.close()
+def make_app(make_inkscope_app, data_dir):
+    return lambda privacy=None: make_inkscope_app(privacy=privacy, start=True)
 
 
 def caption(qtbot, app, seed: int, label: str):

@@ -7,9 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from inkscope_desktop.cli import build_parser
 from inkscope_desktop.core.actions import Action
-from inkscope_desktop.engines.fake import FakeEngine
 from inkscope_desktop.qt.app import InkscopeApp
 from inkscope_desktop.settings import ModelSettings, PromptSettings, Settings, SettingsStore
 
@@ -17,19 +15,8 @@ WAIT_MS = 10_000
 
 
 @pytest.fixture
-def make_app(qapp, tmp_path):
-    apps = []
-
-    def make(*argv: str) -> InkscopeApp:
-        app = InkscopeApp(build_parser().parse_args(list(argv)), qapp, engine=FakeEngine(),
-                          store=SettingsStore(tmp_path / "settings.json"))
-        apps.append(app)
-        return app
-
-    yield make
-    for app in apps:
-        app.shutdown()
-        app.window.close()
+def make_app(make_inkscope_app):
+    return make_inkscope_app
 
 
 def menu_text(app: InkscopeApp, action: Action) -> str:
