@@ -20,7 +20,7 @@ from inkscope_desktop.core.errors import ImageError, InkscopeError
 from inkscope_desktop.core.images import SUPPORTED_SUFFIXES, load_image
 from inkscope_desktop.core.service import CaptionService
 from inkscope_desktop.core.types import Detail
-from inkscope_desktop.qt.app_actions import build_menu_actions
+from inkscope_desktop.qt.app_actions import build_menu_actions, relabel
 from inkscope_desktop.qt.caption_window import CaptionWindow
 from inkscope_desktop.qt.controller import AppController, DescribeOptions
 from inkscope_desktop.qt.icons import IconState, app_icon, prefers_high_contrast
@@ -72,7 +72,7 @@ class InkscopeApp:
         self._bindings = settings.hotkeys.bindings()
         self.actions = ThreadBridge(self._on_action)
         # Parented to the application: menus do not own the actions they show.
-        self.menu_actions = build_menu_actions(qt_app, self._hotkey_labels(), self.actions.post, self.open_image,
+        self.menu_actions = build_menu_actions(qt_app, self._bindings, self.actions.post, self.open_image,
                                                qt_app.quit, self.open_settings)
         self.window = CaptionWindow(self.menu_actions)
         self.capturer = ScreenCapturer()
@@ -119,9 +119,6 @@ class InkscopeApp:
         service = CaptionService(engine, bridge.post)
         return service
 
-    def _hotkey_labels(self) -> dict[Action, str]:
-        return {action: str(chord) for action, chord in self._bindings.items()}
-
     def open_settings(self) -> None:
         """Show the settings dialog (hotkeys paused meanwhile, so pressing a chord records it); apply on OK."""
         from inkscope_desktop.qt.settings_dialog import SettingsDialog
@@ -159,12 +156,7 @@ class InkscopeApp:
             self.window.show_error(error.user_text)
             return
         self._bindings = new.hotkeys.bindings()
-        for action in self.menu_actions:
-            if action is not None and action.data():
-                chosen = Action(action.data())
-                chord = self._bindings.get(chosen) or (
-                    self._bindings.get(Action.TOGGLE_WINDOW) if chosen is Action.SHOW_WINDOW else None)
-                action.setText(f"{chosen.label}\t{chord}" if chord else chosen.label)
+        relabel(self.menu_actions, self._bindings)
         if self.hotkeys is not None:
             self.hotkeys.rebind(self._bindings)
         self.controller.options = self._describe_options(new)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
@@ -21,7 +21,7 @@ MENU_ORDER: tuple[Action | str | None, ...] = (
 
 def build_menu_actions(
     parent: QObject | None,
-    hotkeys: Mapping[Action, str],
+    hotkeys: Mapping[Action, object],
     on_action: Callable[[Action], None],
     on_open_image: Callable[[], None],
     on_quit: Callable[[], None],
@@ -49,10 +49,22 @@ def build_menu_actions(
             action.triggered.connect(lambda _checked=False: on_quit())
         else:
             assert isinstance(item, Action)
-            # Show window has no chord of its own: the show-or-hide chord is the one to press.
-            chord = hotkeys.get(item) or (hotkeys.get(Action.TOGGLE_WINDOW) if item is Action.SHOW_WINDOW else None)
-            action = QAction(f"{item.label}\t{chord}" if chord else item.label, parent)
+            action = QAction(menu_label(item, hotkeys), parent)
             action.setData(item.value)
             action.triggered.connect(lambda _checked=False, chosen=item: on_action(chosen))
         actions.append(action)
     return actions
+
+
+def menu_label(action: Action, hotkeys: Mapping[Action, object]) -> str:
+    """"Describe screen\tCtrl+Alt+Shift+D": the label, then the chord to press, if any. Show window has no
+    chord of its own: the show-or-hide chord is the one to press."""
+    chord = hotkeys.get(action) or (hotkeys.get(Action.TOGGLE_WINDOW) if action is Action.SHOW_WINDOW else None)
+    return f"{action.label}\t{chord}" if chord else action.label
+
+
+def relabel(actions: Sequence[QAction | None], hotkeys: Mapping[Action, object]) -> None:
+    """Show new chords in the labels of ``actions`` (made by build_menu_actions)."""
+    for action in actions:
+        if action is not None and action.data():
+            action.setText(menu_label(Action(action.data()), hotkeys))
