@@ -54,8 +54,20 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--device", default="auto", help="auto, cuda, cuda:N, mps or cpu (default: auto)")
     group.add_argument("--dtype", default="auto", help="auto, bfloat16, float16 or float32 (default: auto)")
     group.add_argument("--offline", action="store_true", help="never touch the network (like HF_HUB_OFFLINE=1)")
-    group.add_argument("--engine", choices=("qwen2-vl", "fake"), default="qwen2-vl",
-                       help="'fake' streams a scripted caption without a model, for demos and tests")
+    group.add_argument("--engine", choices=("qwen2-vl", "fake", "remote"), default="qwen2-vl",
+                       help="'fake' streams a scripted caption without a model, for demos and tests; 'remote' "
+                            "asks an OpenAI-compatible server (vLLM, SGLang, llama.cpp, Ollama)")
+    remote = parser.add_argument_group("remote engine (--engine remote)")
+    remote.add_argument("--base-url", metavar="URL", help="the server's API root, e.g. http://127.0.0.1:8000/v1")
+    remote.add_argument("--remote-model", metavar="NAME", help="the model's name on the server")
+    remote.add_argument("--api-key-env", default="INKSCOPE_API_KEY", metavar="VAR",
+                        help="environment variable holding the API key, if the server needs one "
+                             "(default: %(default)s)")
+    remote.add_argument("--timeout", type=_positive_float, default=60.0, metavar="SECONDS",
+                        help="longest wait for the server to connect or send more (default: %(default)s)")
+    remote.add_argument("--concurrency", type=_positive_int, metavar="N",
+                        help="images described at once from a folder (default: 8; the local engine does one "
+                             "at a time)")
 
 
 def _add_describe(commands: argparse._SubParsersAction) -> None:
@@ -131,6 +143,13 @@ def _positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be more than 0")
     return value
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -20,6 +23,10 @@ from inkscope_desktop.engines.registry import create_engine
 STDIN = "-"
 
 
+#: Requests in flight at once for the remote engine when --concurrency is not given.
+DEFAULT_REMOTE_CONCURRENCY = 8
+
+
 def run_describe(args: argparse.Namespace, stdout: TextIO | None = None) -> int:
     stdout = stdout or sys.stdout
     inputs = _inputs(args.paths)
@@ -28,8 +35,7 @@ def run_describe(args: argparse.Namespace, stdout: TextIO | None = None) -> int:
             "No images were found in " + ", ".join(args.paths) + ".",
             "Give image files (PNG, JPEG, WebP, BMP, GIF, TIFF) or folders that hold some.",
         )
-    engine = create_engine(args.engine, model=args.model, device=args.device, dtype=args.dtype,
-                           offline=True if args.offline else None)
+    engine = _create_engine(args)
     status = ProgressLine()
     if sys.stderr.isatty():
         status.update("Loading the model…", force=True)
@@ -38,29 +44,86 @@ def run_describe(args: argparse.Namespace, stdout: TextIO | None = None) -> int:
     prompt = args.question or preset_prompt(args.preset)
     output = _JsonLines(stdout) if args.jsonl else _Text(stdout, many=len(inputs) > 1)
     show_progress = len(inputs) > 1 and not args.no_progress and not stdout.isatty() and sys.stderr.isatty()
+    model = {"fake": "fake", "remote": getattr(args, "remote_model", None)}.get(args.engine, args.model)
+    concurrency = _concurrency(args, len(inputs))
     failures = 0
-    for number, item in enumerate(inputs, start=1):
+    if concurrency > 1:
+        outcomes = _describe_concurrently(engine, inputs, args, prompt, concurrency)
+    else:
+        outcomes = ((item, None) for item in inputs)
+    for number, (item, outcome) in enumerate(outcomes, start=1):
         name = STDIN if item == STDIN else str(item)
         if show_progress:
             status.update(f"Describing {number} of {len(inputs)}: {name}", force=True)
         try:
-            conversation = Conversation(
-                _load(item),
-                source=name,
-                detail=Detail(args.detail),
-                language=args.language,
-                max_new_tokens=args.max_new_tokens,
-                sampling=Sampling(do_sample=args.sample, temperature=args.temperature, top_p=args.top_p),
-            )
-            result = _describe_one(engine, conversation, prompt, output, name)
+            if outcome is None:
+                result = _describe_one(engine, _conversation(item, args), prompt, output, name)
+            elif isinstance(outcome, InkscopeError):
+                raise outcome
+            else:
+                output.started(name)
+                output.chunk(outcome.text)
+                result = outcome
         except (ImageError, GenerationError) as error:
             failures += 1
             output.failed(name, error)
             continue
-        output.finished(name, result, model=args.model if args.engine != "fake" else "fake")
+        output.finished(name, result, model=model)
     if show_progress:
         status.finish(f"Described {len(inputs) - failures} of {len(inputs)} images.")
     return 1 if failures else 0
+
+
+def _create_engine(args: argparse.Namespace) -> CaptionEngine:
+    if args.engine != "remote":
+        return create_engine(args.engine, model=args.model, device=args.device, dtype=args.dtype,
+                             offline=True if args.offline else None)
+    return create_engine("remote", model=args.remote_model, base_url=args.base_url,
+                         api_key_env=args.api_key_env, timeout=args.timeout)
+
+
+def _concurrency(args: argparse.Namespace, count: int) -> int:
+    """Images described at once: several only for the remote engine (a local model runs one at a time)."""
+    if args.engine != "remote":
+        return 1
+    wanted = getattr(args, "concurrency", None) or DEFAULT_REMOTE_CONCURRENCY
+    return max(1, min(wanted, count))
+
+
+def _conversation(item: Path | str, args: argparse.Namespace) -> Conversation:
+    return Conversation(
+        _load(item),
+        source=STDIN if item == STDIN else str(item),
+        detail=Detail(args.detail),
+        language=args.language,
+        max_new_tokens=args.max_new_tokens,
+        sampling=Sampling(do_sample=args.sample, temperature=args.temperature, top_p=args.top_p),
+    )
+
+
+def _describe_concurrently(engine: CaptionEngine, inputs: list[Path | str], args: argparse.Namespace,
+                           prompt: str, concurrency: int) -> Iterator[tuple[Path | str, Any]]:
+    """Up to ``concurrency`` requests in flight; yields ``(input, result or per-input error)`` in input order.
+
+    An error that is not about one input (the server is unreachable, the model name is wrong) stops the
+    requests still running and propagates, as does Ctrl+C.
+    """
+    cancel = threading.Event()
+
+    def describe(item: Path | str) -> CaptionResult | InkscopeError:
+        try:
+            return engine.stream(_conversation(item, args).request(prompt), cancel).collect()
+        except (ImageError, GenerationError) as error:
+            return error
+
+    executor = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="inkscope-describe")
+    try:
+        futures = [executor.submit(describe, item) for item in inputs]
+        for item, future in zip(inputs, futures):
+            yield item, future.result()
+    finally:
+        cancel.set()  # anything still running stops within a poll
+        executor.shutdown(wait=True, cancel_futures=True)
 
 
 def _inputs(paths: list[str]) -> list[Path | str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from inkscope_desktop.core.errors import InkscopeError
 from inkscope_desktop.engines.base import CaptionEngine
 
-ENGINE_NAMES = ("qwen2-vl", "fake")
+ENGINE_NAMES = ("qwen2-vl", "fake", "remote")
 
 
 def create_engine(
@@ -15,8 +15,15 @@ def create_engine(
     device: str = "auto",
     dtype: str = "auto",
     offline: bool | None = None,
+    base_url: str | None = None,
+    api_key_env: str | None = None,
+    timeout: float | None = None,
 ) -> CaptionEngine:
-    """A new, not yet loaded engine of kind ``name``."""
+    """A new, not yet loaded engine of kind ``name``.
+
+    ``remote`` needs ``base_url`` and ``model`` (the server's name for it); ``api_key_env`` names the
+    environment variable holding its API key and ``timeout`` is in seconds. The local engine ignores them.
+    """
     if name == "fake":
         from inkscope_desktop.engines.fake import FakeEngine
 
@@ -26,4 +33,12 @@ def create_engine(
         from inkscope_desktop.engines.qwen2vl import Qwen2VLEngine
 
         return Qwen2VLEngine(model or DEFAULT_MODEL_ID, device=device, dtype=dtype, offline=offline)
+    if name == "remote":
+        from inkscope_desktop.engines.remote import DEFAULT_API_KEY_ENV, DEFAULT_TIMEOUT_S, RemoteEngine
+
+        if not base_url or not model:
+            raise InkscopeError("The remote engine needs the server's URL and the model's name.",
+                                "Give both, e.g. --base-url http://127.0.0.1:8000/v1 --remote-model NAME.")
+        return RemoteEngine(base_url, model, api_key_env=api_key_env or DEFAULT_API_KEY_ENV,
+                            timeout_s=timeout if timeout is not None else DEFAULT_TIMEOUT_S)
     raise InkscopeError(f"Unknown engine {name!r}.", f"Choose one of: {', '.join(ENGINE_NAMES)}.")

@@ -1,0 +1,272 @@
+"""One streaming chat-completions call: the HTTP request with retries, then its server-sent events, in a thread."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import logging
+import queue
+import socket
+import ssl
+import threading
+import urllib.parse
+from dataclasses import dataclass, field
+from typing import Any
+
+from inkscope_desktop.core.errors import GenerationError, InkscopeError, ModelError, ModelNotFoundError
+
+log = logging.getLogger(__name__)
+
+#: HTTP statuses worth another try after a pause: rate limits and server-side trouble.
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+#: The longest pause a server's Retry-After header may ask for.
+MAX_RETRY_AFTER_S = 30.0
+
+
+@dataclass
+class StreamEnd:
+    """How the stream ended: the server's finish reason and token usage, when it sent them."""
+
+    finish_reason: str | None = None
+    usage: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CallSettings:
+    """Where and how to call: the full endpoint URL, headers (the API key included), limits."""
+
+    url: str
+    headers: dict[str, str]
+    timeout_s: float
+    attempts: int
+    backoff_s: float
+
+    def __repr__(self) -> str:  # never show the headers: they may hold the API key
+        return f"CallSettings(url={self.url!r}, timeout_s={self.timeout_s}, attempts={self.attempts})"
+
+
+class ChatCompletionCall:
+    """Posts ``body`` and reads the answer's server-sent events in its own thread.
+
+    ``events`` receives ``str`` text pieces, then a ``StreamEnd``, or an ``InkscopeError``; nothing follows
+    either. The reading thread blocks on the socket (for at most ``timeout_s`` of silence), so the consumer
+    polls ``events`` and, to stop early, calls ``close()``, which shuts the socket and wakes the reader.
+    """
+
+    def __init__(self, settings: CallSettings, body: dict[str, Any], cancel: threading.Event) -> None:
+        self._settings = settings
+        self._body = json.dumps(body).encode()
+        self._cancel = cancel
+        self._lock = threading.Lock()
+        self._connection: http.client.HTTPConnection | None = None
+        self._is_closed = False
+        self.events: queue.Queue[object] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="inkscope-remote", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def close(self) -> None:
+        """Stop reading: shuts the connection so a blocked read returns at once."""
+        with self._lock:
+            self._is_closed = True
+            connection, self._connection = self._connection, None
+        if connection is not None:
+            _shut(connection)
+
+    def _run(self) -> None:
+        try:
+            response = self._respond()
+            if response is not None:
+                self._read(response)
+        except InkscopeError as error:
+            self.events.put(error)
+        except Exception as error:  # noqa: BLE001 - a broken socket or parser reaches the consumer as an error
+            if self._cancel.is_set() or self._is_closed:
+                self.events.put(StreamEnd())
+            else:
+                self.events.put(_failure(self._settings.url, error))
+        finally:
+            self.close()
+
+    def _respond(self) -> http.client.HTTPResponse | None:
+        """The first successful response, after retrying rate limits and server errors with backoff."""
+        settings = self._settings
+        for attempt in range(1, settings.attempts + 1):
+            response = self._post()
+            if response is None:
+                return None
+            if response.status < 300:
+                return response
+            detail = _error_detail(response)
+            if response.status not in RETRY_STATUSES or attempt == settings.attempts:
+                raise _status_error(settings.url, response.status, detail, attempts=attempt)
+            pause = _retry_after(response) or settings.backoff_s * 2 ** (attempt - 1)
+            log.info("Server answered %d (%s); retry %d in %.2f s", response.status, detail, attempt, pause)
+            self._drop_connection()
+            if self._cancel.wait(pause):
+                return None
+        return None
+
+    def _drop_connection(self) -> None:
+        with self._lock:
+            connection, self._connection = self._connection, None
+        if connection is not None:
+            connection.close()
+
+    def _post(self) -> http.client.HTTPResponse | None:
+        parts = urllib.parse.urlsplit(self._settings.url)
+        if parts.scheme == "https":
+            connection: http.client.HTTPConnection = http.client.HTTPSConnection(
+                parts.hostname or "", parts.port, timeout=self._settings.timeout_s,
+                context=ssl.create_default_context())
+        else:
+            connection = http.client.HTTPConnection(parts.hostname or "", parts.port,
+                                                    timeout=self._settings.timeout_s)
+        with self._lock:
+            if self._is_closed:
+                return None
+            self._connection = connection
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        headers = {"Content-Type": "application/json", "Accept": "text/event-stream", **self._settings.headers}
+        connection.request("POST", path, body=self._body, headers=headers)
+        response = connection.getresponse()
+        return None if self._is_closed else response  # closed while connecting: nobody reads any more
+
+    def _read(self, response: http.client.HTTPResponse) -> None:
+        content_type = response.getheader("Content-Type", "")
+        if "text/event-stream" not in content_type:  # a server that ignored "stream": one JSON answer
+            payload = _parse_json(response.read(), self._settings.url)
+            choice = _first_choice(payload)
+            text = (choice.get("message") or {}).get("content") or ""
+            if text:
+                self.events.put(text)
+            self.events.put(StreamEnd(choice.get("finish_reason"), payload.get("usage") or {}))
+            return
+        end = StreamEnd()
+        while not self._cancel.is_set():
+            line = response.readline()
+            if not line:
+                break
+            line = line.strip()
+            if not line.startswith(b"data:"):
+                continue  # blank separators, comments (": ping"), "event:" and "id:" lines
+            data = line[5:].strip()
+            if data == b"[DONE]":
+                self.events.put(end)
+                return
+            payload = _parse_json(data, self._settings.url)
+            choice = _first_choice(payload) if payload.get("choices") else {}
+            text = (choice.get("delta") or {}).get("content")
+            if text:
+                self.events.put(text)
+            end.finish_reason = choice.get("finish_reason") or end.finish_reason
+            end.usage = payload.get("usage") or end.usage
+        if self._cancel.is_set() or end.finish_reason is not None:
+            self.events.put(end)  # cancelled, or a server that ends after the finish reason without [DONE]
+            return
+        raise GenerationError(
+            f"The server at {self._settings.url} closed the connection part-way through the answer.",
+            "Try again; if it keeps happening, check the server's log.",
+        )
+
+
+def _shut(connection: http.client.HTTPConnection) -> None:
+    sock = connection.sock
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+    connection.close()
+
+
+def _parse_json(data: bytes, url: str) -> dict[str, Any]:
+    try:
+        payload = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise GenerationError(
+            f"The server at {url} sent something that is not JSON: {data[:80]!r}.",
+            "Check that the base URL points at an OpenAI-compatible server (its path usually ends in /v1).",
+        ) from None
+    if not isinstance(payload, dict):
+        raise GenerationError(f"The server at {url} sent an unexpected answer: {data[:80]!r}.",
+                              "Check that the base URL points at an OpenAI-compatible server.")
+    if "error" in payload:
+        raise GenerationError(f"The server reported an error: {_message_of(payload['error'])}.",
+                              "Try again; if it keeps happening, check the server's log.")
+    return payload
+
+
+def _first_choice(payload: dict[str, Any]) -> dict[str, Any]:
+    choices = payload.get("choices")
+    if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
+        raise GenerationError("The server's answer has no choices.",
+                              "Check that the base URL points at an OpenAI-compatible chat-completions server.")
+    return choices[0]
+
+
+def _message_of(error: Any) -> str:
+    if isinstance(error, dict):
+        return str(error.get("message") or error)[:200]
+    return str(error)[:200]
+
+
+def _error_detail(response: http.client.HTTPResponse) -> str:
+    try:
+        body = response.read(4096)
+    except (OSError, http.client.HTTPException):
+        return response.reason or ""
+    try:
+        return _message_of(json.loads(body).get("error") or body.decode(errors="replace"))
+    except (ValueError, AttributeError):
+        return body.decode(errors="replace")[:200] or response.reason or ""
+
+
+def _retry_after(response: http.client.HTTPResponse) -> float | None:
+    try:
+        seconds = float(response.getheader("Retry-After") or "")
+    except ValueError:
+        return None
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER_S)
+
+
+def _status_error(url: str, status: int, detail: str, *, attempts: int) -> InkscopeError:
+    said = f" ({detail})" if detail else ""
+    if status in (401, 403):
+        return ModelError(f"The server at {url} refused the API key (HTTP {status}){said}.",
+                          "Set the right key in the API key environment variable (--api-key-env, default "
+                          "INKSCOPE_API_KEY) and try again.")
+    if status == 404:
+        return ModelNotFoundError(f"The server at {url} has no such model or path (HTTP 404){said}.",
+                                  "Check the model name (--remote-model) and that the base URL ends in /v1.")
+    if status in RETRY_STATUSES:
+        tries = f" after {attempts} tries" if attempts > 1 else ""
+        return GenerationError(f"The server at {url} is busy or failing (HTTP {status}){said}{tries}.",
+                               "Wait a little and try again, or send fewer requests at once (--concurrency).")
+    return GenerationError(f"The server at {url} rejected the request (HTTP {status}){said}.",
+                           "Check the server's log; it may not accept images or these settings.")
+
+
+def _failure(url: str, error: BaseException) -> InkscopeError:
+    if isinstance(error, (socket.timeout, TimeoutError)):
+        return GenerationError(f"The server at {url} did not answer in time.",
+                               "Check that it is running and not overloaded, or allow more time (--timeout).")
+    if isinstance(error, ConnectionRefusedError):
+        return ModelError(f"Nothing is listening at {url} (connection refused).",
+                          "Start the server, or check the base URL (--base-url) and its port.")
+    if isinstance(error, socket.gaierror):
+        return ModelError(f"The server name in {url} cannot be found ({error.strerror}).",
+                          "Check the base URL (--base-url) and the network connection.")
+    if isinstance(error, ssl.SSLError):
+        return ModelError(f"A secure connection to {url} failed ({error.reason or error}).",
+                          "Check the server's certificate, or the base URL's scheme.")
+    if isinstance(error, (http.client.IncompleteRead, ConnectionResetError, http.client.RemoteDisconnected,
+                          BrokenPipeError)):
+        return GenerationError(f"The server at {url} closed the connection part-way through the answer.",
+                               "Try again; if it keeps happening, check the server's log.")
+    if isinstance(error, OSError):
+        return ModelError(f"The server at {url} cannot be reached ({error.strerror or error}).",
+                          "Check the base URL (--base-url) and the network connection.")
+    return GenerationError(f"Talking to the server at {url} failed ({type(error).__name__}: {error}).",
+                           "Try again; if it keeps happening, check the server's log.")
