@@ -8,12 +8,13 @@ import os
 import signal
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QSystemTrayIcon
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QSystemTrayIcon
 
 from inkscope_desktop.core.actions import Action
 from inkscope_desktop.core.errors import ImageError, InkscopeError
@@ -60,11 +61,13 @@ class InkscopeApp:
     """
 
     def __init__(self, args: argparse.Namespace, qt_app: QApplication,
-                 engine: CaptionEngine | None = None, store: SettingsStore | None = None) -> None:
+                 engine: CaptionEngine | None = None, store: SettingsStore | None = None,
+                 confirm_remote: Callable[[str], bool] | None = None) -> None:
         from inkscope_desktop.capture import ScreenCapturer
 
         self._qt_app = qt_app
         self._args = args
+        self._confirm_remote = confirm_remote or self._ask_to_send
         self.store = store if store is not None else SettingsStore()
         settings = self.store.settings
         is_high_contrast = prefers_high_contrast()
@@ -95,13 +98,50 @@ class InkscopeApp:
 
     # --- settings --------------------------------------------------------------------------------
     def _create_engine(self, settings: Settings) -> CaptionEngine:
-        """The engine the settings (or this run's --model/--device/--fake-engine) ask for; not loaded yet."""
+        """The engine the settings (or this run's --model/--device/--fake-engine) ask for; not loaded yet.
+
+        A remote server is used only once the user has agreed to send images to that address (asked here
+        the first time); declined, the local model is used and the status line says so."""
         if self._args.fake_engine:
             return demo_engine()
         from inkscope_desktop.engines.registry import create_engine
 
+        remote = settings.remote
+        if remote.enabled and not self._args.model and self._remote_allowed(remote.base_url):
+            return create_engine("remote", model=remote.model, base_url=remote.base_url,
+                                 api_key_env=remote.api_key_env or None, timeout=float(remote.timeout_s))
         return create_engine("qwen2-vl", model=self._args.model or settings.model.model,
                              device=self._args.device or settings.model.device)
+
+    def _remote_allowed(self, url: str) -> bool:
+        """Whether images may go to ``url``: this machine always; another one once the user said yes."""
+        from urllib.parse import urlsplit
+
+        from inkscope_desktop.engines.remote import is_loopback
+
+        settings = self.store.settings
+        if is_loopback(urlsplit(url).hostname or "") or settings.remote.confirmed_url == url:
+            return True
+        if not self._confirm_remote(url):
+            self.window.set_status("Images stay on this computer: the local model describes them.")
+            return False
+        try:
+            self.store.save(replace(settings, remote=replace(settings.remote, confirmed_url=url)))
+        except InkscopeError as error:
+            log.warning("The confirmed server address was not saved: %s", error.user_text)
+        return True
+
+    def _ask_to_send(self, url: str) -> bool:
+        """Ask, in words a screen reader reads whole, before any screenshot goes to another machine."""
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(url)
+        plain = " The connection is not encrypted (http)." if parts.scheme == "http" else ""
+        answer = QMessageBox.question(
+            None, "Send images to a server?",
+            f"With the remote server on, every screenshot and image you ask Inkscope to describe is sent to "
+            f"{parts.hostname} ({url}), and the description comes back from there.{plain} Send images there?")
+        return answer == QMessageBox.StandardButton.Yes
 
     def _describe_options(self, settings: Settings) -> DescribeOptions:
         prompts = settings.prompts
@@ -161,7 +201,7 @@ class InkscopeApp:
             self.hotkeys.rebind(self._bindings)
         self.controller.options = self._describe_options(new)
         self.narration.use(new.speech)
-        if (new.model.model, new.model.device) != (old.model.model, old.model.device) and not self._args.fake_engine:
+        if _engine_choice(new) != _engine_choice(old) and not self._args.fake_engine:
             self._args.model = self._args.device = None  # the settings choose from now on
             self._replace_engine(self._create_engine(new))
         if new.privacy != old.privacy:
@@ -298,6 +338,13 @@ class InkscopeApp:
         self.history.set_store(None)
         if self.tray is not None:
             self.tray.hide()
+
+
+def _engine_choice(settings: Settings) -> tuple:
+    """What decides which engine runs (a change reloads it); the detail level is per request, not here."""
+    remote = settings.remote
+    return (settings.model.model, settings.model.device, remote.enabled, remote.base_url, remote.model,
+            remote.api_key_env, remote.timeout_s)
 
 
 def _check_model(source: str) -> str:

@@ -137,6 +137,21 @@ class SettingsDialog(QDialog):
         _add_row(form, "M&odel (hub id or folder)", holder, buddy=self.model)
         _add_row(form, "&Device", self.device)
         _add_row(form, "Detail &level", self.detail)
+        remote = self._settings.remote
+        self.remote_enabled = _check("Describe with a remote server (OpenAI-compatible) instead of this computer",
+                                     remote.enabled)
+        self.remote_url = QLineEdit(remote.base_url, placeholderText="http://127.0.0.1:8000/v1")
+        self.remote_url.setAccessibleName("Server address")
+        self.remote_model = QLineEdit(remote.model)
+        self.remote_model.setAccessibleName("Model name on the server")
+        self.remote_key_env = QLineEdit(remote.api_key_env)
+        self.remote_key_env.setAccessibleName("Environment variable holding the API key")
+        self.remote_timeout = _spin("Server timeout in seconds", 1, 3600, remote.timeout_s)
+        form.addRow(self.remote_enabled)
+        _add_row(form, "Server add&ress", self.remote_url)
+        _add_row(form, "Model &name on the server", self.remote_model)
+        _add_row(form, "API &key variable", self.remote_key_env)
+        _add_row(form, "Server timeo&ut (seconds)", self.remote_timeout)
         if on_check_model is not None:
             check = QPushButton("&Check the model")
             check.setAccessibleDescription("Says where the model is on disk and whether it is complete.")
@@ -191,6 +206,9 @@ class SettingsDialog(QDialog):
             prompts=PromptSettings(self._presets, self.default_preset.currentData(), language),
             model=ModelSettings(self.model.text().strip(), self.device.currentData(),
                                 Detail(self.detail.currentData())),
+            remote=replace(self._settings.remote, enabled=self.remote_enabled.isChecked(),
+                           base_url=self.remote_url.text().strip(), model=self.remote_model.text().strip(),
+                           api_key_env=self.remote_key_env.text().strip(), timeout_s=self.remote_timeout.value()),
             privacy=PrivacySettings(self.history.isChecked(), self.thumbnails.isChecked(),
                                     self.retention_days.value(), self.max_entries.value()),
             startup=StartupSettings(self.start_at_login.isChecked()),
@@ -285,6 +303,11 @@ class SettingsDialog(QDialog):
         self.model.setText(defaults.model.model)
         _select(self.device, defaults.model.device)
         _select(self.detail, defaults.model.detail.value)
+        self.remote_enabled.setChecked(defaults.remote.enabled)
+        self.remote_url.setText(defaults.remote.base_url)
+        self.remote_model.setText(defaults.remote.model)
+        self.remote_key_env.setText(defaults.remote.api_key_env)
+        self.remote_timeout.setValue(defaults.remote.timeout_s)
         self.history.setChecked(defaults.privacy.history)
         self.thumbnails.setChecked(defaults.privacy.thumbnails)
         self.retention_days.setValue(defaults.privacy.retention_days)

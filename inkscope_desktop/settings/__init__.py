@@ -5,7 +5,8 @@ store. See each module's docstring for its threading rules.
 """
 
 from inkscope_desktop.settings.schema import (SCHEMA_VERSION, HotkeySettings, ModelSettings, PrivacySettings,
-                                              PromptSettings, Settings, SpeechSettings, StartupSettings,
+                                              PromptSettings, RemoteSettings, Settings, SpeechSettings,
+                                              StartupSettings,
                                               find_conflicts)
 from inkscope_desktop.settings.store import ReadResult, SettingsStore
 
@@ -15,6 +16,7 @@ __all__ = [
     "ModelSettings",
     "PrivacySettings",
     "PromptSettings",
+    "RemoteSettings",
     "ReadResult",
     "Settings",
     "SettingsStore",

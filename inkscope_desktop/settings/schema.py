@@ -183,12 +183,55 @@ class StartupSettings(_Group):
     CHECKS = MappingProxyType({"start_at_login": checks.boolean("Start at login")})
 
 
+def _url_text(value: object) -> str:
+    """An http(s) address, or "" for none."""
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, str) or not value.strip().lower().startswith(("http://", "https://")) or any(
+            char.isspace() for char in value.strip()):
+        raise checks.fail(f"The server address {value!r} is not an http:// or https:// address.",
+                          "Write it like http://127.0.0.1:8000/v1.")
+    return value.strip()
+
+
+@dataclass(frozen=True)
+class RemoteSettings(_Group):
+    """An OpenAI-compatible server that describes instead of this computer (``enabled``): its address, the
+    model's name there, the environment variable that holds its API key (never the key itself), a timeout.
+
+    ``confirmed_url`` is the address the user agreed to send screenshots to; another address is asked about
+    again before anything is sent.
+    """
+
+    enabled: bool = False
+    base_url: str = ""
+    model: str = ""
+    api_key_env: str = "INKSCOPE_API_KEY"
+    timeout_s: int = 60
+    confirmed_url: str = ""
+
+    CHECKS = MappingProxyType({
+        "enabled": checks.boolean("Use a remote server"),
+        "base_url": _url_text,
+        "model": lambda value: checks.optional_text("The server's model name", 200)(value) or "",
+        "api_key_env": lambda value: checks.optional_text("The API key variable", 100)(value) or "",
+        "timeout_s": checks.integer("The server timeout", 1, 3600, " seconds"),
+        "confirmed_url": _url_text,
+    })
+
+    def _check_group(self) -> None:
+        if self.enabled and not (self.base_url and self.model):
+            raise checks.fail("A remote server needs its address and the model's name there.",
+                              "Fill in both, or turn the remote server off.")
+
+
 #: The groups of ``Settings`` by their key in the settings file, in the dialog's order.
 GROUPS: Mapping[str, type[_Group]] = MappingProxyType({
     "hotkeys": HotkeySettings,
     "speech": SpeechSettings,
     "prompts": PromptSettings,
     "model": ModelSettings,
+    "remote": RemoteSettings,
     "privacy": PrivacySettings,
     "startup": StartupSettings,
 })
@@ -202,6 +245,7 @@ class Settings:
     speech: SpeechSettings = field(default_factory=SpeechSettings)
     prompts: PromptSettings = field(default_factory=PromptSettings)
     model: ModelSettings = field(default_factory=ModelSettings)
+    remote: RemoteSettings = field(default_factory=RemoteSettings)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
     startup: StartupSettings = field(default_factory=StartupSettings)
     schema_version: int = field(default=SCHEMA_VERSION, init=False)

@@ -12,7 +12,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 @pytest.fixture
 def make_inkscope_app(qapp, tmp_path):
-    """``make(*argv, privacy=None, start=False)``: the whole app with the fake engine and a settings file of
+    """``make(*argv, privacy=None, start=False, confirm_remote=None)``: the whole app with the fake engine and a settings file of
     its own in ``tmp_path`` (``privacy`` saved into it first); shut down and closed after the test."""
     from dataclasses import replace
 
@@ -23,11 +23,12 @@ def make_inkscope_app(qapp, tmp_path):
 
     apps = []
 
-    def make(*argv: str, privacy=None, start: bool = False) -> InkscopeApp:
+    def make(*argv: str, privacy=None, start: bool = False, confirm_remote=None) -> InkscopeApp:
         store = SettingsStore(tmp_path / "settings.json")
         if privacy is not None:
             store.save(replace(Settings(), privacy=privacy))
-        app = InkscopeApp(build_parser().parse_args(list(argv)), qapp, engine=FakeEngine(), store=store)
+        app = InkscopeApp(build_parser().parse_args(list(argv)), qapp, engine=FakeEngine(), store=store,
+                          confirm_remote=confirm_remote)
         apps.append(app)
         if start:
             app.start()

@@ -70,3 +70,38 @@ def test_the_own_voices_are_read_for_the_dialog(make_app):
     app._read_voices()  # what start() runs on a worker thread
     names = [name for _, name in app._voices]
     assert names and names == sorted(names, key=str.casefold)
+
+
+def remote(url: str) -> "RemoteSettings":
+    from inkscope_desktop.settings import RemoteSettings
+
+    return RemoteSettings(enabled=True, base_url=url, model="inkscope")
+
+
+def test_a_remote_server_on_this_machine_is_used_without_asking(make_inkscope_app):
+    asked = []
+    app = make_inkscope_app(confirm_remote=lambda url: asked.append(url) or True)
+    old = app.store.settings
+    app.apply_settings(replace(old, remote=remote("http://127.0.0.1:8000/v1")), old)
+    assert app.service.engine.name == "remote" and asked == []
+
+
+def test_images_go_to_another_machine_only_after_the_user_agrees(make_inkscope_app):
+    answers, asked = [False, True], []
+
+    def confirm(url: str) -> bool:
+        asked.append(url)
+        return answers.pop(0)
+
+    app = make_inkscope_app(confirm_remote=confirm)
+    old = app.store.settings
+    elsewhere = replace(old, remote=remote("https://gpu.example:8000/v1"))
+    app.apply_settings(elsewhere, old)
+    assert app.service.engine.name == "qwen2-vl"  # declined: the local model describes
+    assert ("Images stay on this computer: the local model describes them.", False) in app.window.announcer.recent
+    app.apply_settings(replace(elsewhere, model=replace(elsewhere.model, device="cpu")), elsewhere)
+    assert app.service.engine.name == "remote"
+    assert app.store.settings.remote.confirmed_url == "https://gpu.example:8000/v1"
+    again = app.store.settings
+    app.apply_settings(replace(again, remote=replace(again.remote, timeout_s=30)), again)
+    assert app.service.engine.name == "remote" and asked == ["https://gpu.example:8000/v1"] * 2

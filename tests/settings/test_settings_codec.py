@@ -18,7 +18,7 @@ def test_defaults_round_trip_through_json():
     assert data["schema_version"] == 1
     assert data["hotkeys"]["describe-screen"] == "Ctrl+Alt+Shift+D"
     assert data["model"]["detail"] == "normal"
-    assert list(data) == ["schema_version", "hotkeys", "speech", "prompts", "model", "privacy", "startup"]
+    assert list(data) == ["schema_version", "hotkeys", "speech", "prompts", "model", "remote", "privacy", "startup"]
 
 
 def test_a_partial_dict_keeps_its_values_and_defaults_the_rest():
@@ -86,3 +86,16 @@ def test_a_group_whose_values_disagree_falls_back_whole():
 def test_a_user_preset_set_replaces_the_built_in_ones():
     settings = from_dict({"prompts": {"presets": {"mine": "Say hi.", "brief": "Short."}, "default_preset": "mine"}})
     assert dict(settings.prompts.presets) == {"mine": "Say hi.", "brief": "Short."}
+
+
+def test_remote_settings_need_an_address_and_a_model_when_enabled():
+    from inkscope_desktop.settings import RemoteSettings
+
+    assert RemoteSettings(True, "http://127.0.0.1:8000/v1", "inkscope").enabled
+    with pytest.raises(SettingsError, match="address and the model"):
+        RemoteSettings(enabled=True, base_url="http://127.0.0.1:8000/v1")
+    with pytest.raises(SettingsError, match="not an http"):
+        RemoteSettings(base_url="ftp://server")
+    problems: list[str] = []
+    settings = from_dict({"remote": {"enabled": True, "base_url": "http://gpu:8000/v1"}}, problems)
+    assert settings.remote == RemoteSettings() and problems  # the group goes back to its defaults, said once
