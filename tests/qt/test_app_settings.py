@@ -9,7 +9,7 @@ import pytest
 
 from inkscope_desktop.core.actions import Action
 from inkscope_desktop.qt.app import InkscopeApp
-from inkscope_desktop.settings import ModelSettings, PromptSettings, Settings, SettingsStore
+from inkscope_desktop.settings import ModelSettings, PromptSettings, RemoteSettings, Settings, SettingsStore
 
 WAIT_MS = 10_000
 
@@ -72,9 +72,7 @@ def test_the_own_voices_are_read_for_the_dialog(make_app):
     assert names and names == sorted(names, key=str.casefold)
 
 
-def remote(url: str) -> "RemoteSettings":
-    from inkscope_desktop.settings import RemoteSettings
-
+def remote(url: str) -> RemoteSettings:
     return RemoteSettings(enabled=True, base_url=url, model="inkscope")
 
 
