@@ -73,13 +73,14 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
 def _add_describe(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "describe",
-        help="describe image files or folders, streaming the text as it is generated",
-        description="Describe image files, folders of images (recursively) or - for standard input.",
+        help="describe image or video files or folders, streaming the text as it is generated",
+        description="Describe image and video files, folders of them (recursively) or - for standard input.",
     )
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="image file, folder, or - for standard input")
+    parser.add_argument("paths", nargs="+", metavar="PATH",
+                        help="image or video file, folder, or - for standard input")
     ask = parser.add_mutually_exclusive_group()
-    ask.add_argument("-p", "--preset", choices=tuple(PRESETS), default=DEFAULT_PRESET,
-                     help="what to ask for (default: %(default)s)")
+    ask.add_argument("-p", "--preset", choices=tuple(PRESETS),
+                     help=f"what to ask for (default: {DEFAULT_PRESET}; for a video: describe it in detail)")
     ask.add_argument("-q", "--question", help="ask this question about each image instead of a preset")
     parser.add_argument("-l", "--language", help="answer in this language, e.g. German")
     parser.add_argument("-d", "--detail", choices=[level.value for level in Detail], default=Detail.NORMAL.value,
@@ -92,6 +93,14 @@ def _add_describe(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--jsonl", action="store_true",
                         help="write one JSON object per image (path, caption, prompt, timings, error)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar on standard error")
+    video = parser.add_argument_group("videos (.mp4 .mkv .webm .mov .avi; local engine only)")
+    video.add_argument("--segment-seconds", type=_positive_float, default=60.0, metavar="SECONDS",
+                       help="describe a longer video in parts of this length, each headed by its time range "
+                            "(default: %(default)g)")
+    video.add_argument("--video-fps", type=_positive_float, default=1.0, metavar="FPS",
+                       help="frames the model sees per second of video (default: %(default)g)")
+    video.add_argument("--max-frames", type=_positive_int, default=64, metavar="N",
+                       help="most frames the model sees per part (default: %(default)s)")
     _add_model_options(parser)
 
 

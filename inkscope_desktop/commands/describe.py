@@ -8,17 +8,28 @@ import sys
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
 from inkscope_desktop.commands.progress import ProgressLine, download_progress
 from inkscope_desktop.core.conversation import Conversation
-from inkscope_desktop.core.errors import GenerationError, ImageError, InkscopeError
+from inkscope_desktop.core.errors import GenerationError, ImageError, InkscopeError, VideoError
 from inkscope_desktop.core.images import expand_inputs, load_image, load_image_bytes
-from inkscope_desktop.core.prompts import preset_prompt
-from inkscope_desktop.core.types import CaptionResult, Detail, Sampling
+from inkscope_desktop.core.prompts import DEFAULT_PRESET, VIDEO_PROMPT, preset_prompt, with_language
+from inkscope_desktop.core.types import (
+    CaptionRequest,
+    CaptionResult,
+    Detail,
+    Sampling,
+    StopReason,
+    Timings,
+    VideoClip,
+)
+from inkscope_desktop.core.video import DEFAULT_SEGMENT_S, format_time_range, is_video_path, plan_segments
 from inkscope_desktop.engines.base import CaptionEngine
 from inkscope_desktop.engines.registry import create_engine
+from inkscope_desktop.engines.video_reader import probe_video
 
 STDIN = "-"
 
@@ -33,7 +44,8 @@ def run_describe(args: argparse.Namespace, stdout: TextIO | None = None) -> int:
     if not inputs:
         raise InkscopeError(
             "No images were found in " + ", ".join(args.paths) + ".",
-            "Give image files (PNG, JPEG, WebP, BMP, GIF, TIFF) or folders that hold some.",
+            "Give image files (PNG, JPEG, WebP, BMP, GIF, TIFF), videos (MP4, MKV, WebM, MOV, AVI) "
+            "or folders that hold some.",
         )
     engine = _create_engine(args)
     status = ProgressLine()
@@ -41,7 +53,9 @@ def run_describe(args: argparse.Namespace, stdout: TextIO | None = None) -> int:
         status.update("Loading the model…", force=True)
     engine.load(progress=download_progress(status))
     status.finish()
-    prompt = args.question or preset_prompt(args.preset)
+    preset = getattr(args, "preset", None)
+    prompt = args.question or preset_prompt(preset or DEFAULT_PRESET)
+    video_prompt = args.question or (preset_prompt(preset) if preset else VIDEO_PROMPT)
     output = _JsonLines(stdout) if args.jsonl else _Text(stdout, many=len(inputs) > 1)
     show_progress = len(inputs) > 1 and not args.no_progress and not stdout.isatty() and sys.stderr.isatty()
     model = {"fake": "fake", "remote": getattr(args, "remote_model", None)}.get(args.engine, args.model)
@@ -56,7 +70,9 @@ def run_describe(args: argparse.Namespace, stdout: TextIO | None = None) -> int:
         if show_progress:
             status.update(f"Describing {number} of {len(inputs)}: {name}", force=True)
         try:
-            if outcome is None:
+            if outcome is None and item != STDIN and is_video_path(item):
+                result = _describe_video(engine, Path(item), args, video_prompt, output, name)
+            elif outcome is None:
                 result = _describe_one(engine, _conversation(item, args), prompt, output, name)
             elif isinstance(outcome, InkscopeError):
                 raise outcome
@@ -111,6 +127,8 @@ def _describe_concurrently(engine: CaptionEngine, inputs: list[Path | str], args
     cancel = threading.Event()
 
     def describe(item: Path | str) -> CaptionResult | InkscopeError:
+        if item != STDIN and is_video_path(item):
+            return _remote_video_error()
         try:
             return engine.stream(_conversation(item, args).request(prompt), cancel).collect()
         except (ImageError, GenerationError) as error:
@@ -140,6 +158,74 @@ def _load(item: Path | str) -> Any:
     if sys.stdin.isatty():
         raise ImageError("Nothing was piped to standard input.", "Pipe an image in, e.g. describe - < shot.png.")
     return load_image_bytes(sys.stdin.buffer.read(), name="standard input")
+
+
+def _describe_video(engine: CaptionEngine, path: Path, args: argparse.Namespace, prompt: str, output: Any,
+                    name: str) -> CaptionResult:
+    """Describe a video part by part (``--segment-seconds`` each), streaming each part after its time range;
+    one part needs no heading. The parts' results are joined into one."""
+    if args.engine == "remote":
+        raise _remote_video_error()
+    info = probe_video(path)
+    segments = plan_segments(info.duration_s, getattr(args, "segment_seconds", None) or DEFAULT_SEGMENT_S)
+    base = CaptionRequest(
+        image=None,
+        prompt=with_language(prompt, args.language),
+        detail=Detail(args.detail),
+        max_new_tokens=args.max_new_tokens,
+        sampling=Sampling(do_sample=args.sample, temperature=args.temperature, top_p=args.top_p),
+        subject="video",
+        source=str(path),
+    )
+    output.started(name)
+    texts: list[str] = []
+    results: list[CaptionResult] = []
+    for index, (start, end) in enumerate(segments):
+        clip = VideoClip(str(path), start_s=start, end_s=end, fps=getattr(args, "video_fps", None) or 1.0,
+                         max_frames=getattr(args, "max_frames", None) or 64)
+        if len(segments) > 1:
+            heading = ("\n" if index else "") + f"{format_time_range(start, end)}: "
+            output.chunk(heading)
+            texts.append(heading)
+        stream = engine.stream(replace(base, video=clip))
+        try:
+            for chunk in stream:
+                output.chunk(chunk)
+        finally:
+            stream.close()  # on Ctrl+C too: stops generation and joins its thread
+        assert stream.result is not None
+        results.append(stream.result)
+        texts.append(stream.result.text)
+        if stream.result.stop_reason is StopReason.CANCELLED:
+            break
+    return _joined(results, "".join(texts).strip(), base.prompt)
+
+
+def _joined(results: list[CaptionResult], text: str, prompt: str) -> CaptionResult:
+    """One result for a video's parts: their text with headings, token counts and timings added up."""
+    reasons = {result.stop_reason for result in results}
+    stop_reason = next((reason for reason in (StopReason.CANCELLED, StopReason.LENGTH) if reason in reasons),
+                       StopReason.FINISHED)
+    timings = Timings(load_s=results[0].timings.load_s)
+    for result in results:
+        for phase in ("preprocess_s", "first_token_s", "decode_s", "total_s"):
+            setattr(timings, phase, getattr(timings, phase) + getattr(result.timings, phase))
+    new_tokens = sum(result.new_tokens for result in results)
+    timings.decode_tokens_per_s = (new_tokens - len(results)) / timings.decode_s if timings.decode_s > 0 else 0.0
+    return CaptionResult(
+        text=text,
+        prompt=prompt,
+        stop_reason=stop_reason,
+        prompt_tokens=sum(result.prompt_tokens for result in results),
+        image_tokens=sum(result.image_tokens for result in results),
+        new_tokens=new_tokens,
+        timings=timings,
+        engine=results[0].engine,
+    )
+
+
+def _remote_video_error() -> VideoError:
+    return VideoError("The remote engine cannot describe videos.", "Use the local engine: --engine qwen2-vl.")
 
 
 def _describe_one(engine: CaptionEngine, conversation: Conversation, prompt: str, output: Any,

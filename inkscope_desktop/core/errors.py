@@ -23,6 +23,10 @@ class ImageError(InkscopeError):
     """An input that is not a usable image (missing, empty, broken, too large, not an image)."""
 
 
+class VideoError(ImageError):
+    """A video input that cannot be described (unreadable, no picture, empty, too large)."""
+
+
 class ModelError(InkscopeError):
     """The model cannot be found, downloaded or loaded."""
 

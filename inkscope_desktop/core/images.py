@@ -13,6 +13,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from inkscope_desktop.core.errors import ImageError
+from inkscope_desktop.core.video import VIDEO_SUFFIXES
 
 #: Largest image accepted, in pixels (width x height), checked from the header before decoding.
 MAX_IMAGE_PIXELS = 64_000_000
@@ -24,6 +25,8 @@ MAX_SIDE = 65_535
 #: The PIL decoders ``Image.open`` may use; every other format is refused.
 ALLOWED_FORMATS = ("PNG", "JPEG", "WEBP", "BMP", "GIF", "TIFF")
 SUPPORTED_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".jpe", ".webp", ".bmp", ".gif", ".tif", ".tiff"})
+#: What a folder is searched for: images, and videos (described by :mod:`inkscope_desktop.core.video`).
+_INPUT_SUFFIXES = SUPPORTED_SUFFIXES | VIDEO_SUFFIXES
 
 _CHOOSE = "Choose a PNG, JPEG, WebP, BMP, GIF or TIFF file."
 _WHITE = (255, 255, 255)
@@ -101,7 +104,7 @@ def to_rgb(image: Image.Image) -> Image.Image:
 
 
 def expand_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """Turn command-line inputs into image files: a file (or a missing path) is kept as given, so that
+    """Turn command-line inputs into image (and video) files: a file (or a missing path) is kept as given, so that
     loading it reports any problem and a batch goes on; a folder becomes its files with a supported suffix
     (any case), found recursively (links followed, each folder read once, hidden names skipped) and sorted
     by path. An unreadable folder given here raises :class:`ImageError`; unreadable ones inside are skipped.
@@ -123,7 +126,7 @@ def expand_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
 
 
 def _walk(top: Path) -> list[Path]:
-    """Supported image files below ``top``, in no particular order; each real folder is read once."""
+    """Supported image and video files below ``top``, in no particular order; each real folder is read once."""
     found: list[Path] = []
     seen: set[tuple[int, int]] = set()
     pending = [top]
@@ -146,7 +149,7 @@ def _walk(top: Path) -> list[Path]:
             try:
                 if entry.is_dir():
                     pending.append(folder / entry.name)
-                elif entry.is_file() and os.path.splitext(entry.name)[1].lower() in SUPPORTED_SUFFIXES:
+                elif entry.is_file() and os.path.splitext(entry.name)[1].lower() in _INPUT_SUFFIXES:
                     found.append(folder / entry.name)
             except OSError:
                 continue

@@ -29,6 +29,12 @@ PRESETS: dict[str, str] = {
 
 DEFAULT_PRESET = "detailed"
 
+#: What a video is asked when no preset or question is chosen.
+VIDEO_PROMPT = "Describe this video in detail."
+
+#: The smallest frame size a video frame is scaled up to (4 visual tokens), so small clips stay small.
+VIDEO_MIN_PIXELS = 4 * 28 * 28
+
 
 def preset_prompt(name: str) -> str:
     """The prompt text of a preset; an unknown name is a one-line error listing the known ones."""
@@ -51,9 +57,11 @@ def build_messages(request: "CaptionRequest") -> list[dict[str, Any]]:
     """The conversation in the chat format of Qwen2-VL's model card.
 
     The image goes in the first user message, before that message's text, with the detail level's pixel
-    limits; earlier turns follow as user/assistant pairs, then this turn's prompt.
+    limits; earlier turns follow as user/assistant pairs, then this turn's prompt. A video request carries
+    a video item instead, in qwen-vl-utils' keys (path, ``video_start``/``video_end``, ``fps``,
+    ``max_frames``, per-frame pixel limits); the engine decides how its frames are read.
     """
-    image_item = {
+    image_item = _video_item(request) if request.video is not None else {
         "type": "image",
         "image": request.image,
         "min_pixels": request.detail.min_pixels,
@@ -67,3 +75,20 @@ def build_messages(request: "CaptionRequest") -> list[dict[str, Any]]:
         messages.append({"role": "assistant", "content": [{"type": "text", "text": turn.answer}]})
         messages.append({"role": "user", "content": [{"type": "text", "text": next_prompt}]})
     return messages
+
+
+def _video_item(request: "CaptionRequest") -> dict[str, Any]:
+    clip = request.video
+    assert clip is not None
+    item: dict[str, Any] = {
+        "type": "video",
+        "video": clip.path,
+        "video_start": clip.start_s,
+        "fps": clip.fps,
+        "max_frames": clip.max_frames,
+        "min_pixels": VIDEO_MIN_PIXELS,
+        "max_pixels": clip.frame_max_pixels,
+    }
+    if clip.end_s is not None:
+        item["video_end"] = clip.end_s
+    return item

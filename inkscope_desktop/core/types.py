@@ -54,6 +54,22 @@ class Turn:
 
 
 @dataclass(frozen=True)
+class VideoClip:
+    """A stretch of a video file to describe: ``start_s`` to ``end_s`` (None: the end), sampled at ``fps``.
+
+    ``max_frames`` caps the frames the model sees and ``frame_max_pixels`` each frame's size; the
+    defaults keep a one-minute segment within about 6,000 visual tokens (a 2B model on an 8 GB GPU).
+    """
+
+    path: str
+    start_s: float = 0.0
+    end_s: float | None = None
+    fps: float = 1.0
+    max_frames: int = 64
+    frame_max_pixels: int = 360 * 420
+
+
+@dataclass(frozen=True)
 class CaptionRequest:
     """Everything the engine needs to describe one image or answer one question about it.
 
@@ -61,9 +77,10 @@ class CaptionRequest:
     the same image, oldest first (the image is attached to the first user message, as in training).
     ``subject`` names what the image is ("screen", "window", "region", "image") for user-facing notices,
     and ``source`` says where it came from ("Active window: Firefox", a file path).
+    ``video`` asks about a clip of a video file instead; ``image`` is then None.
     """
 
-    image: "Image.Image"
+    image: "Image.Image | None"
     prompt: str
     history: tuple[Turn, ...] = ()
     detail: Detail = Detail.NORMAL
@@ -71,6 +88,7 @@ class CaptionRequest:
     sampling: Sampling = field(default_factory=Sampling)
     subject: str = "image"
     source: str = ""
+    video: VideoClip | None = None
 
 
 @dataclass

@@ -67,14 +67,14 @@ class CaptionEngine(ABC):
         """Free the model's memory; the next request loads it again."""
 
     def stream(self, request: CaptionRequest, cancel: threading.Event | None = None) -> CaptionStream:
-        """Describe ``request.image``: the answer's text arrives in chunks as it is generated.
+        """Describe ``request.image`` (or ``request.video``): the answer's text arrives in chunks as it is generated.
 
         A blank (single-colour) image is answered with a notice instead of the model, which would only
         hallucinate. Setting ``cancel`` stops generation within one token.
         """
         cancel = cancel if cancel is not None else threading.Event()
         self.tokens_generated = 0
-        colour = blank_colour(request.image)
+        colour = blank_colour(request.image) if request.video is None else None  # videos: no blank guard
         if colour is not None:
             return CaptionStream(self._blank_answer(request, blank_notice(request.subject, colour)))
         return CaptionStream(self._generate(request, cancel))

@@ -64,6 +64,12 @@ class FakeEngine(CaptionEngine):
         """The full text this engine answers ``request`` with."""
         if self._script is not None:
             return self._script
+        turn = len(request.history) + 1
+        if request.video is not None or request.image is None:
+            clip = request.video
+            where = f" from {clip.start_s:g} s" + (f" to {clip.end_s:g} s" if clip.end_s is not None else "") \
+                if clip is not None else ""
+            return f"This is the fake engine's answer number {turn}. The video plays{where}. You asked: {request.prompt}"
         width, height = request.image.size
         turn = len(request.history) + 1
         return (

@@ -14,7 +14,8 @@ from typing import Any
 
 from inkscope_desktop.core.errors import GenerationError, ModelError
 from inkscope_desktop.core.prompts import build_messages
-from inkscope_desktop.core.types import CaptionRequest, CaptionResult, StopReason, Timings
+from inkscope_desktop.core.types import CaptionRequest, CaptionResult, StopReason, Timings, VideoClip
+from inkscope_desktop.engines.video_reader import read_frames
 from inkscope_desktop.engines.base import CaptionEngine, ProgressCallback
 from inkscope_desktop.engines.model_source import DEFAULT_MODEL_ID, resolve_model
 from inkscope_desktop.engines.torch_device import pick_device, pick_dtype
@@ -114,9 +115,13 @@ class Qwen2VLEngine(CaptionEngine):
         self.load()
         messages = build_messages(request)
         text = self._processor.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
-        image_inputs, video_inputs = process_vision_info(messages)
+        if request.video is not None:
+            _decode_video_items(messages, request.video)
+        image_inputs, video_inputs, video_kwargs = process_vision_info(messages, return_video_kwargs=True)
+        video_kwargs = _processor_video_kwargs(video_kwargs, self._processor) if video_inputs is not None else {}
         inputs = self._processor(
-            text=[text], images=image_inputs, videos=video_inputs, padding=True, return_tensors="pt"
+            text=[text], images=image_inputs, videos=video_inputs, padding=True, return_tensors="pt",
+            **video_kwargs,
         )
         return inputs.to(self.device)
 
@@ -146,7 +151,8 @@ class Qwen2VLEngine(CaptionEngine):
             return CaptionResult(text="", prompt=request.prompt, stop_reason=StopReason.CANCELLED,
                                  timings=Timings(preprocess_s=prepared - started), engine=self.name)
         prompt_tokens = int(inputs["input_ids"].shape[-1])
-        image_tokens = int(inputs["image_grid_thw"].prod(dim=-1).sum()) // 4 if "image_grid_thw" in inputs else 0
+        image_tokens = sum(int(inputs[key].prod(dim=-1).sum()) // 4
+                           for key in ("image_grid_thw", "video_grid_thw") if key in inputs)
         streamer = _TokenStreamer(self._processor.tokenizer, skip_prompt=True, skip_special_tokens=True, timeout=POLL_S)
         run = _GenerateRun(self._model, dict(inputs), streamer, self.generation_kwargs(request), cancel)
         run.start()
@@ -189,6 +195,37 @@ class Qwen2VLEngine(CaptionEngine):
             ),
             engine=self.name,
         )
+
+
+def _decode_video_items(messages: list[dict[str, Any]], clip: VideoClip) -> None:
+    """Put the clip's sampled frames in place of its path, with their sample rate.
+
+    qwen-vl-utils reads a path with torchcodec, decord or ``torchvision.io.read_video``, which newer
+    torchvision no longer has; a frame list is its other documented input, so the frames are read here
+    with PyAV (fps, frame cap and time range applied) and qwen-vl-utils resizes them as usual.
+    """
+    frames, sample_fps = read_frames(clip)
+    for message in messages:
+        for item in message["content"]:
+            if isinstance(item, dict) and item.get("type") == "video":
+                item.pop("fps", None)
+                item.update(video=frames, sample_fps=sample_fps)
+
+
+def _processor_video_kwargs(video_kwargs: dict[str, Any], processor: Any) -> dict[str, Any]:
+    """qwen-vl-utils' video kwargs as transformers 5 takes them: its ``fps`` list (one rate per video, kept
+    for Qwen2.5-VL) becomes the one video's rate, and the frames keep the size qwen-vl-utils gave them
+    (frame cap and per-frame pixel limit applied) instead of the video processor's own defaults."""
+    kwargs = dict(video_kwargs, do_resize=False)  # qwen-vl-utils has sized the frames already
+    if hasattr(getattr(processor, "video_processor", None), "cap_pixels_per_frame"):  # transformers >= 5.2x
+        kwargs["cap_pixels_per_frame"] = True  # the reference behaviour; also silences its warning
+    fps = kwargs.get("fps")
+    if isinstance(fps, (list, tuple)):
+        if len(fps) == 1:
+            kwargs["fps"] = fps[0]
+        else:
+            kwargs.pop("fps")
+    return kwargs
 
 
 def _generation_error(error: BaseException) -> GenerationError:
