@@ -187,16 +187,10 @@ def _describe_video(engine: CaptionEngine, path: Path, args: argparse.Namespace,
             heading = ("\n" if index else "") + f"{format_time_range(start, end)}: "
             output.chunk(heading)
             texts.append(heading)
-        stream = engine.stream(replace(base, video=clip))
-        try:
-            for chunk in stream:
-                output.chunk(chunk)
-        finally:
-            stream.close()  # on Ctrl+C too: stops generation and joins its thread
-        assert stream.result is not None
-        results.append(stream.result)
-        texts.append(stream.result.text)
-        if stream.result.stop_reason is StopReason.CANCELLED:
+        result = _stream_to(output, engine.stream(replace(base, video=clip)))
+        results.append(result)
+        texts.append(result.text)
+        if result.stop_reason is StopReason.CANCELLED:
             break
     return _joined(results, "".join(texts).strip(), base.prompt)
 
@@ -233,6 +227,11 @@ def _describe_one(engine: CaptionEngine, conversation: Conversation, prompt: str
     request = conversation.request(prompt)
     stream = engine.stream(request)
     output.started(name)
+    return _stream_to(output, stream)
+
+
+def _stream_to(output, stream) -> CaptionResult:
+    """Write ``stream``'s chunks to ``output`` as they come; its result."""
     try:
         for chunk in stream:
             output.chunk(chunk)
