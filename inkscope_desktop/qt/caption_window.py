@@ -203,8 +203,12 @@ class CaptionWindow(QMainWindow):
         self._insert(f"Q: {' '.join(question.split())}", is_heading=True)
         self._insert("\nA: ", is_heading=False)
 
-    def add_history_entry(self, thumbnail: QImage | None, source_label: str, caption: str) -> None:
-        self._history.add_entry(thumbnail, source_label, caption)
+    def add_history_entry(self, thumbnail: QImage | None, source_label: str, caption: str) -> int:
+        """Add a caption to the history list; returns its index (what ``history_selected`` gives)."""
+        return self._history.add_entry(thumbnail, source_label, caption)
+
+    def history_caption(self, index: int) -> str:
+        return self._history.entry(index).caption
 
     def show_history_text(self, text: str, source_label: str = "From history") -> None:
         """Show ``text`` (a caption from history) in the caption area, with ``source_label`` as heading."""

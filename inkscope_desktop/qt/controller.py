@@ -98,7 +98,6 @@ class AppController(QObject):
         window.images_received.connect(self.describe_images)
         window.history_selected.connect(self._history_selected)
         window.error_shown.connect(self.error_shown)
-        self._history: list[str] = []
         self._load_error: str | None = None
         self._pending_capture: Any = None  # a capture waiting for the window to hide
         self._capture_timer = QTimer(self, singleShot=True, interval=HIDE_FOR_CAPTURE_MS)
@@ -333,11 +332,9 @@ class AppController(QObject):
             self._last_caption = result.text
             self._window.finish_caption(result, announce_text=self.announce_captions)
             if not self._is_question:  # a caption, not a follow-up answer
-                self._window.add_history_entry(self._thumbnail, self._request.source, result.text)
-                self._history.append(result.text)
+                index = self._window.add_history_entry(self._thumbnail, self._request.source, result.text)
                 if self._keeper is not None:
-                    self._keeper.caption_added(len(self._history) - 1, self._request, result,
-                                               self._conversation.image)
+                    self._keeper.caption_added(index, self._request, result, self._conversation.image)
             elif self._keeper is not None:
                 self._keeper.answer_added(self._request.prompt, result.text)
             self._set_state(IconState.IDLE, self._window.status_text(), announce=False)
@@ -356,12 +353,11 @@ class AppController(QObject):
     def load_history(self) -> None:
         """Put the saved captions in the window's list (at start)."""
         if self._keeper is not None:
-            self._history.extend(self._keeper.load_recent(len(self._history)))
+            self._keeper.load_recent()
 
     def _history_selected(self, index: int) -> None:
         """The window already shows the entry's caption; "repeat last" now repeats it."""
-        if 0 <= index < len(self._history):
-            self._last_caption = self._history[index]
+        self._last_caption = self._window.history_caption(index)
 
     def _set_state(self, state: IconState, text: str, *, is_error: bool = False, announce: bool = True) -> None:
         self._window.set_status(text, is_error=is_error, announce=announce)

@@ -49,29 +49,22 @@ class HistoryKeeper:
         self._store = store
         self._current = None
 
-    def load_recent(self, first_index: int) -> list[str]:
-        """Add the newest saved captions to the window's list (oldest first, so the newest ends on top);
-        ``first_index`` is the list index the first of them gets. Returns their captions in that order."""
+    def load_recent(self) -> None:
+        """Add the newest saved captions to the window's list (oldest first, so the newest ends on top)."""
         if self._store is None:
-            return []
+            return
         try:
-            entries = list(reversed(self._store.search("", limit=RECENT_LIMIT)))
-            captions = []
-            for offset, entry in enumerate(entries):
+            for entry in reversed(self._store.search("", limit=RECENT_LIMIT)):
                 thumbnail = None
                 if entry.has_thumbnail:
                     data = self._store.thumbnail(entry.id)
                     thumbnail = QImage.fromData(data) if data else None
-                self._window.add_history_entry(thumbnail, entry.source, entry.caption)
-                self._ids[first_index + offset] = entry.id
-                captions.append(entry.caption)
+                self._ids[self._window.add_history_entry(thumbnail, entry.source, entry.caption)] = entry.id
             notice = self._store.take_notice()  # a damaged database was moved aside
             if notice:
                 self._window.show_error(notice)
-            return captions
         except InkscopeError as error:
             self._window.show_error(error.user_text)
-            return []
 
     def caption_added(self, index: int, request: CaptionRequest, result: CaptionResult, image: Image.Image) -> None:
         """Save a finished caption shown at list index ``index``."""
