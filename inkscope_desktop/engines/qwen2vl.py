@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import importlib.util
 import logging
-import queue
 import threading
 import time
 from collections.abc import Generator
@@ -14,16 +13,16 @@ from typing import Any
 
 from inkscope_desktop.core.errors import GenerationError, ModelError
 from inkscope_desktop.core.prompts import build_messages
-from inkscope_desktop.core.types import CaptionRequest, CaptionResult, StopReason, Timings, VideoClip
-from inkscope_desktop.engines.video_reader import read_frames
+from inkscope_desktop.core.types import CaptionRequest, CaptionResult, Detail, StopReason, Timings
+from inkscope_desktop.engines import fast_path as fast_path_module
 from inkscope_desktop.engines.base import CaptionEngine, ProgressCallback
+from inkscope_desktop.engines.generation import POLL_S, GenerateRun, GenerationThread, token_streamer
+from inkscope_desktop.engines.image_reuse import ImageReuse
 from inkscope_desktop.engines.model_source import DEFAULT_MODEL_ID, resolve_model
 from inkscope_desktop.engines.torch_device import pick_device, pick_dtype
+from inkscope_desktop.engines.video_inputs import decode_video_items, processor_video_kwargs
 
 log = logging.getLogger(__name__)
-
-#: How often the consumer wakes while waiting for a token, to notice a cancel or a dead generate thread.
-POLL_S = 0.05
 
 
 class Qwen2VLEngine(CaptionEngine):
@@ -33,6 +32,10 @@ class Qwen2VLEngine(CaptionEngine):
     template with an image item and a text item, ``qwen_vl_utils.process_vision_info``, then the processor),
     so the model sees the tokens it was fine-tuned on. ``generate_kwargs`` are passed to ``generate`` as-is
     (tests and benchmarks use ``min_new_tokens``).
+
+    ``fast_path`` ("auto", "off", "force") chooses the static-cache, compiled-decode path of
+    ``engines.fast_path``: "auto" uses it on CUDA where torch.compile works, "force" also on the CPU (tests).
+    ``warm_detail`` is the detail level whose shapes are compiled right after loading.
     """
 
     name = "qwen2-vl"
@@ -45,16 +48,30 @@ class Qwen2VLEngine(CaptionEngine):
         dtype: str = "auto",
         offline: bool | None = None,
         generate_kwargs: dict[str, Any] | None = None,
+        fast_path: str = "auto",
+        warm_detail: Detail = Detail.NORMAL,
     ) -> None:
+        if fast_path not in fast_path_module.MODES:
+            raise ValueError(f"fast_path must be one of {', '.join(fast_path_module.MODES)}, not {fast_path!r}")
         self.model_source = model
         self._device_preference = device
         self._dtype_preference = dtype
         self._offline = offline
         self._generate_kwargs = dict(generate_kwargs or {})
+        self._fast_mode = fast_path
+        self._warm_detail = warm_detail
         self._model: Any = None
         self._processor: Any = None
+        self._worker: GenerationThread | None = None
+        self._fast: fast_path_module.FastPath | None = None
+        self._reuse: ImageReuse | None = None
         self.device: str | None = None
         self.model_path: Path | None = None
+        #: One line on how generation runs here ("static cache and compiled decode …" or "plain generate: why").
+        self.fast_path_note = "not loaded"
+        #: Bytes of GPU memory the loaded model holds, and the peak of the last caption (0 off the GPU).
+        self.memory_after_load = 0
+        self.last_peak_memory = 0
 
     @classmethod
     def is_available(cls) -> bool:
@@ -63,6 +80,10 @@ class Qwen2VLEngine(CaptionEngine):
     @property
     def is_loaded(self) -> bool:
         return self._model is not None
+
+    @property
+    def uses_fast_path(self) -> bool:
+        return self._fast is not None
 
     def load(self, progress: ProgressCallback | None = None) -> None:
         if self.is_loaded:
@@ -95,35 +116,101 @@ class Qwen2VLEngine(CaptionEngine):
                 f"The model in {path} could not be loaded ({type(error).__name__}: {error}).",
                 "Download it again with: inkscope-desktop model download, or choose another model folder.",
             ) from error
-        self._model = model.to(device).eval()
-        self._processor = processor
+        try:
+            model = model.to(device).eval()
+        except RuntimeError as error:
+            raise _memory_error(error, "loading") from error
+        self._model, self._processor = model, processor
+        self._worker = GenerationThread()
+        self._reuse = ImageReuse(model, processor)
         self.device, self.model_path = device, path
+        self.memory_after_load = _allocated(device)
+        self._prepare_fast_path()
         self.load_seconds = time.perf_counter() - started
-        log.info("Loaded %s on %s as %s in %.1f s", path, device, dtype, self.load_seconds)
+        log.info("Loaded %s on %s as %s in %.1f s (%s); %s", path, device, dtype, self.load_seconds,
+                 self.memory_note(), self.fast_path_note)
 
     def unload(self) -> None:
-        self._model = self._processor = None
+        if self._worker is not None:
+            self._worker.close()
+        if self._fast is not None:
+            self._fast.release()
+        self._model = self._processor = self._worker = self._fast = self._reuse = None
         if self.device and self.device.startswith("cuda"):
             import torch
 
             torch.cuda.empty_cache()
 
+    def memory_note(self) -> str:
+        """GPU memory after loading and at the last caption's peak, in words (empty off the GPU)."""
+        if not (self.device or "").startswith("cuda"):
+            return "no GPU memory used"
+        note = f"{self.memory_after_load / 2**30:.2f} GiB of GPU memory after loading"
+        if self.last_peak_memory:
+            note += f", {self.last_peak_memory / 2**30:.2f} GiB at the last caption's peak"
+        return note
+
+    def _prepare_fast_path(self) -> None:
+        """Turn the fast path on where it can run and compile its shapes now, so no request pays for it."""
+        reason = fast_path_module.unavailable_reason(self.device or "cpu", self._fast_mode)
+        if reason is not None:
+            self.fast_path_note = f"plain generate ({reason})"
+            return
+        started = time.perf_counter()
+        self._fast = fast_path_module.FastPath(self._model, self.device or "cpu")
+        detail = self._warm_detail
+        lengths = fast_path_module.warm_up_lengths(detail.max_pixels // 784, 512)
+        image = _warm_up_image()
+        rounds = 2 if (self.device or "").startswith("cuda") else 1  # CUDA graphs record on the second call
+        try:
+            for length in lengths:
+                for _ in range(rounds):
+                    request = CaptionRequest(image=image, prompt="Describe this image.", detail=detail,
+                                             max_new_tokens=4)
+                    stream = self._generate(request, threading.Event(), cache_at_least=length,
+                                            extra={"min_new_tokens": 4})
+                    for _chunk in stream:
+                        pass
+        except Exception as error:  # noqa: BLE001 - any failure here means: use the plain path
+            self._fast.release()
+            self._fast = None
+            self.fast_path_note = f"plain generate (compiling the decode step failed: {type(error).__name__}: {error})"
+            log.warning("Fast path off: %s", self.fast_path_note)
+        else:
+            self.fast_path_note = (f"static cache and compiled decode, warmed for {', '.join(map(str, lengths))} "
+                                   f"tokens in {time.perf_counter() - started:.1f} s")
+        finally:
+            if self._reuse is not None:
+                self._reuse.clear()
+
     def prepare_inputs(self, request: CaptionRequest) -> Any:
-        """The model inputs for ``request``, built the way the model card's snippet builds them."""
+        """The model inputs for ``request``, built the way the model card's snippet builds them.
+
+        The image is resized once (by qwen-vl-utils, to the detail level's pixel limits); the processor is
+        told not to resize it again, which gives the same pixels. A follow-up about the same image reuses
+        the last image's preprocessed pixels and vision features (``ImageReuse``).
+        """
         from qwen_vl_utils import process_vision_info
 
         self.load()
         messages = build_messages(request)
         text = self._processor.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
         if request.video is not None:
-            _decode_video_items(messages, request.video)
-        image_inputs, video_inputs, video_kwargs = process_vision_info(messages, return_video_kwargs=True)
-        video_kwargs = _processor_video_kwargs(video_kwargs, self._processor) if video_inputs is not None else {}
-        inputs = self._processor(
-            text=[text], images=image_inputs, videos=video_inputs, padding=True, return_tensors="pt",
-            **video_kwargs,
-        )
-        return inputs.to(self.device)
+            decode_video_items(messages, request.video)
+            image_inputs, video_inputs, video_kwargs = process_vision_info(messages, return_video_kwargs=True)
+            inputs = self._processor(text=[text], images=image_inputs, videos=video_inputs, padding=True,
+                                     return_tensors="pt", **processor_video_kwargs(video_kwargs, self._processor))
+            return inputs.to(self.device)
+        limits = (request.detail.min_pixels, request.detail.max_pixels)
+        assert self._reuse is not None
+        reused = self._reuse.inputs_for(request.image, limits, text, self.device or "cpu")
+        if reused is not None:
+            return reused
+        image_inputs, _ = process_vision_info(messages)
+        inputs = self._processor(text=[text], images=image_inputs, padding=True, return_tensors="pt",
+                                 do_resize=False).to(self.device)
+        self._reuse.remember(request.image, limits, inputs)
+        return inputs
 
     def generation_kwargs(self, request: CaptionRequest) -> dict[str, Any]:
         """``generate`` settings for ``request``: greedy unless sampling is asked for."""
@@ -141,7 +228,8 @@ class Qwen2VLEngine(CaptionEngine):
         return kwargs
 
     def _generate(
-        self, request: CaptionRequest, cancel: threading.Event
+        self, request: CaptionRequest, cancel: threading.Event, *, cache_at_least: int = 0,
+        extra: dict[str, Any] | None = None,
     ) -> Generator[str, None, CaptionResult]:
         self.load()
         started = time.perf_counter()
@@ -153,8 +241,17 @@ class Qwen2VLEngine(CaptionEngine):
         prompt_tokens = int(inputs["input_ids"].shape[-1])
         image_tokens = sum(int(inputs[key].prod(dim=-1).sum()) // 4
                            for key in ("image_grid_thw", "video_grid_thw") if key in inputs)
-        streamer = _TokenStreamer(self._processor.tokenizer, skip_prompt=True, skip_special_tokens=True, timeout=POLL_S)
-        run = _GenerateRun(self._model, dict(inputs), streamer, self.generation_kwargs(request), cancel)
+        kwargs = dict(self.generation_kwargs(request), **(extra or {}))
+        fast = self._fast.generate_kwargs(prompt_tokens, request.max_new_tokens, at_least=cache_at_least) \
+            if self._fast is not None else None
+        kwargs.update(fast or {})
+        _reset_peak(self.device)
+        streamer = token_streamer(self._processor.tokenizer, skip_prompt=True, skip_special_tokens=True,
+                                  timeout=POLL_S)
+        assert self._worker is not None
+        before = functools.partial(self._fast.reset_cache, fast) if fast and self._fast else None
+        run = GenerateRun(self._worker, self._model, dict(inputs), streamer, kwargs, cancel, before)
+        del inputs
         run.start()
         pieces: list[str] = []
         try:
@@ -166,8 +263,9 @@ class Qwen2VLEngine(CaptionEngine):
                 yield chunk
         finally:
             run.stop_and_join()
+        self.last_peak_memory = _peak(self.device)
         if run.error is not None:
-            raise _generation_error(run.error) from run.error
+            raise _generation_error(run.error, self.device) from run.error
         ended = time.perf_counter()
         new_tokens = streamer.new_tokens
         if cancel.is_set():
@@ -197,150 +295,69 @@ class Qwen2VLEngine(CaptionEngine):
         )
 
 
-def _decode_video_items(messages: list[dict[str, Any]], clip: VideoClip) -> None:
-    """Put the clip's sampled frames in place of its path, with their sample rate.
 
-    qwen-vl-utils reads a path with torchcodec, decord or ``torchvision.io.read_video``, which newer
-    torchvision no longer has; a frame list is its other documented input, so the frames are read here
-    with PyAV (fps, frame cap and time range applied) and qwen-vl-utils resizes them as usual.
-    """
-    frames, sample_fps = read_frames(clip)
-    for message in messages:
-        for item in message["content"]:
-            if isinstance(item, dict) and item.get("type") == "video":
-                item.pop("fps", None)
-                item.update(video=frames, sample_fps=sample_fps)
+def _warm_up_image() -> Any:
+    """A 1280x720 image of seeded noise: a screenshot's size, never blank."""
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.random.default_rng(7).integers(0, 256, size=(720, 1280, 3), dtype=np.uint8)
+    return Image.fromarray(pixels, "RGB")
 
 
-def _processor_video_kwargs(video_kwargs: dict[str, Any], processor: Any) -> dict[str, Any]:
-    """qwen-vl-utils' video kwargs as transformers 5 takes them: its ``fps`` list (one rate per video, kept
-    for Qwen2.5-VL) becomes the one video's rate, and the frames keep the size qwen-vl-utils gave them
-    (frame cap and per-frame pixel limit applied) instead of the video processor's own defaults."""
-    kwargs = dict(video_kwargs, do_resize=False)  # qwen-vl-utils has sized the frames already
-    if hasattr(getattr(processor, "video_processor", None), "cap_pixels_per_frame"):  # transformers >= 5.2x
-        kwargs["cap_pixels_per_frame"] = True  # the reference behaviour; also silences its warning
-    fps = kwargs.get("fps")
-    if isinstance(fps, (list, tuple)):
-        if len(fps) == 1:
-            kwargs["fps"] = fps[0]
-        else:
-            kwargs.pop("fps")
-    return kwargs
+def _allocated(device: str | None) -> int:
+    if not (device or "").startswith("cuda"):
+        return 0
+    import torch
+
+    return int(torch.cuda.memory_allocated(device))
 
 
-def _generation_error(error: BaseException) -> GenerationError:
-    if "out of memory" in str(error).lower() or type(error).__name__ == "OutOfMemoryError":
+def _reset_peak(device: str | None) -> None:
+    if (device or "").startswith("cuda"):
+        import torch
+
+        torch.cuda.reset_peak_memory_stats(device)
+
+
+def _peak(device: str | None) -> int:
+    if not (device or "").startswith("cuda"):
+        return 0
+    import torch
+
+    return int(torch.cuda.max_memory_allocated(device))
+
+
+def is_out_of_memory(error: BaseException) -> bool:
+    return "out of memory" in str(error).lower() or type(error).__name__ == "OutOfMemoryError"
+
+
+def _memory_error(error: BaseException, doing: str) -> Exception:
+    if is_out_of_memory(error):
+        _free_cached_memory()
+        return ModelError(
+            f"The GPU does not have enough free memory for the model ({doing}).",
+            "Close other GPU programs, or choose the CPU in Settings, Model (or --device cpu).",
+        )
+    return error if isinstance(error, Exception) else RuntimeError(str(error))
+
+
+def _free_cached_memory() -> None:
+    import torch
+
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()
+
+
+def _generation_error(error: BaseException, device: str | None = None) -> GenerationError:
+    if is_out_of_memory(error):
+        _free_cached_memory()
         return GenerationError(
             "The GPU ran out of memory while describing.",
-            "Choose a lower detail level, close other GPU programs, or use --device cpu.",
+            "Choose a lower detail level (or a smaller --batch-size for folders), close other GPU programs, "
+            "or use --device cpu.",
         )
     return GenerationError(
         f"The model failed while generating ({type(error).__name__}: {error}).",
         "Try again; if it keeps failing, reload the model or choose --device cpu.",
     )
-
-
-class _GenerateRun:
-    """``model.generate`` in its own thread; its chunks, its error, and a stop that takes effect within a token."""
-
-    def __init__(self, model: Any, inputs: dict[str, Any], streamer: "_TokenStreamer",
-                 kwargs: dict[str, Any], cancel: threading.Event) -> None:
-        from transformers import StoppingCriteriaList
-
-        self._stop = threading.Event()
-        self._cancel = cancel
-        self._streamer = streamer
-        self.error: BaseException | None = None
-        criteria = StoppingCriteriaList([_EventStoppingCriteria(cancel, self._stop)])
-        self._thread = threading.Thread(
-            target=self._run,
-            args=(model, dict(inputs, streamer=streamer, stopping_criteria=criteria, **kwargs)),
-            name="inkscope-generate",
-            daemon=True,
-        )
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def _run(self, model: Any, kwargs: dict[str, Any]) -> None:
-        import torch
-
-        try:
-            with torch.inference_mode():
-                model.generate(**kwargs)
-        except BaseException as error:  # noqa: BLE001 - handed to the consumer, which raises it
-            self.error = error
-            self._streamer.end()  # wake the consumer now instead of at its next poll
-
-    def chunks(self) -> Generator[str, None, None]:
-        """Text as the streamer releases it; ends when generation ends, fails, or is cancelled."""
-        while True:
-            try:
-                chunk = next(self._streamer)
-            except StopIteration:
-                return
-            except queue.Empty:
-                if self._cancel.is_set():
-                    return
-                if not self._thread.is_alive():  # ended: what it queued before ending is still ours
-                    yield from self._drain()
-                    return
-                continue
-            if chunk:
-                yield chunk
-
-    def _drain(self) -> Generator[str, None, None]:
-        while True:
-            try:
-                chunk = self._streamer.text_queue.get_nowait()
-            except queue.Empty:
-                return
-            if chunk is self._streamer.stop_signal:
-                return
-            if chunk:
-                yield chunk
-
-    def stop_and_join(self) -> None:
-        self._stop.set()
-        self._thread.join()
-
-
-class _EventStoppingCriteria:
-    """Ends generation after the current token once either event is set."""
-
-    def __init__(self, *events: threading.Event) -> None:
-        self._events = events
-
-    def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
-        import torch
-
-        is_set = any(event.is_set() for event in self._events)
-        return torch.full((input_ids.shape[0],), is_set, dtype=torch.bool, device=input_ids.device)
-
-
-@functools.cache
-def _token_streamer_class() -> type:
-    from transformers import TextIteratorStreamer
-
-    class TokenStreamer(TextIteratorStreamer):
-        """A TextIteratorStreamer that also counts new tokens and notes when the first and last arrived."""
-
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self.new_tokens = 0
-            self.first_token_at: float | None = None
-            self.last_token_at: float | None = None
-
-        def put(self, value: Any) -> None:
-            if not (self.skip_prompt and self.next_tokens_are_prompt):
-                now = time.perf_counter()
-                self.new_tokens += int(value.shape[-1]) if value.dim() > 1 else int(value.numel())
-                self.first_token_at = self.first_token_at or now
-                self.last_token_at = now
-            super().put(value)
-
-    return TokenStreamer
-
-
-def _TokenStreamer(*args: Any, **kwargs: Any) -> Any:  # noqa: N802 - builds the class lazily (no import-time torch)
-    return _token_streamer_class()(*args, **kwargs)

@@ -17,8 +17,9 @@ pytestmark = pytest.mark.model
 SCRIPT = "A settings window titled Display. The brightness slider is at 70 percent. An OK button is focused."
 
 
-def _generate_threads() -> list[threading.Thread]:
-    return [thread for thread in threading.enumerate() if thread.name == "inkscope-generate"]
+def _generating(engine) -> bool:
+    """Whether a generate call still runs (or waits) on the engine's generation thread."""
+    return not engine._worker.wait_idle(timeout=10)
 
 
 def test_loads_safetensors_on_cpu_in_float32(tiny_engine, tiny_model_dir):
@@ -45,7 +46,7 @@ def test_streams_the_answer_word_by_word_in_order(scripted, request_for):
     assert result.new_tokens == len(SCRIPT.encode()) + 1  # byte-level tokens, plus <|im_end|>
     assert result.prompt_tokens > result.image_tokens > 0
     assert result.timings.first_token_s > 0 and result.timings.decode_tokens_per_s > 0
-    assert not _generate_threads()
+    assert not _generating(engine)
 
 
 def test_chunks_arrive_while_generation_is_still_running(scripted, request_for):
@@ -95,7 +96,7 @@ def test_cancel_mid_stream_stops_within_a_token_and_joins_the_thread(scripted, r
     assert stream.result.stop_reason is StopReason.CANCELLED
     assert len(received) == 3
     assert logits.steps <= steps_at_cancel + 2  # the step in flight, then the stopping criteria fires
-    assert not _generate_threads()
+    assert not _generating(engine)
 
 
 def test_leaving_the_loop_early_stops_generation(scripted, request_for):
@@ -104,7 +105,7 @@ def test_leaving_the_loop_early_stops_generation(scripted, request_for):
     for _ in stream:
         break
     stream.close()
-    assert not _generate_threads()
+    assert not _generating(engine)
     assert logits.steps < 100
 
 
@@ -124,7 +125,7 @@ def test_an_error_inside_generate_reaches_the_caller(scripted, request_for, erro
     assert time.monotonic() - started < 30  # a failure, not a hang (the real bound is the poll interval)
     assert expected in str(raised.value)
     assert "\n" not in str(raised.value)
-    assert not _generate_threads()
+    assert not _generating(engine)
 
 
 def test_follow_up_is_asked_in_the_context_of_the_first_answer(tiny_engine, noise_image):
@@ -203,3 +204,15 @@ def test_a_request_cancelled_before_generation_skips_the_model(scripted, request
     assert list(stream) == []
     assert stream.result.stop_reason is StopReason.CANCELLED
     assert logits.steps == 0
+
+
+def test_prefill_computes_logits_for_the_last_position_only(tiny_engine, request_for):
+    """The LM head at prefill sees one position, not the whole prompt (generate passes logits_to_keep)."""
+    seen: list[tuple[int, ...]] = []
+    handle = tiny_engine._model.lm_head.register_forward_hook(lambda module, args, out: seen.append(tuple(out.shape)))
+    try:
+        result = tiny_engine.describe(request_for(max_new_tokens=3))
+    finally:
+        handle.remove()
+    assert result.prompt_tokens > 100
+    assert seen and all(shape[1] == 1 for shape in seen)
