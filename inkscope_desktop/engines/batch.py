@@ -127,6 +127,8 @@ def describe_batch(engine: "Qwen2VLEngine", requests: list[CaptionRequest],
     from qwen_vl_utils import process_vision_info
     from transformers import StoppingCriteriaList
 
+    from inkscope_desktop.engines.qwen2vl import image_processor_device
+
     engine.load()
     if len({(request.max_new_tokens, request.sampling) for request in requests}) > 1:
         raise ValueError("a batch needs the same max_new_tokens and sampling for every request")
@@ -140,7 +142,8 @@ def describe_batch(engine: "Qwen2VLEngine", requests: list[CaptionRequest],
     tokenizer = processor.tokenizer
     side, tokenizer.padding_side = tokenizer.padding_side, "left"
     try:
-        inputs = processor(text=texts, images=images, padding=True, return_tensors="pt", do_resize=False)
+        inputs = processor(text=texts, images=images, padding=True, return_tensors="pt", do_resize=False,
+                           **image_processor_device(processor, engine.device))
     finally:
         tokenizer.padding_side = side
     inputs = inputs.to(engine.device)

@@ -79,3 +79,12 @@ def test_another_image_or_detail_level_is_preprocessed_afresh(engine):
     low = engine.prepare_inputs(_follow_up(same_pixels, detail=Detail.LOW)[1])
     assert low["pixel_values"] is not kept
     assert low["pixel_values"].shape[0] < kept.shape[0]
+
+
+def test_on_a_gpu_the_image_processor_normalises_there(engine):
+    from inkscope_desktop.engines.qwen2vl import image_processor_device
+
+    assert image_processor_device(engine._processor, "cuda:0") == {"device": "cuda:0"}
+    assert image_processor_device(engine._processor, "cpu") == {}
+    assert image_processor_device(engine._processor, "mps") == {}
+    assert image_processor_device(object(), "cuda") == {}  # a processor without a torchvision backend
