@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 system_packages=(xvfb xauth xdotool x11-utils libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libegl1 libxkbcommon-x11-0
                  libfontconfig1 libdbus-1-3 trayer openbox desktop-file-utils espeak-ng sox alsa-utils
-                 speech-dispatcher python3-speechd)
+                 speech-dispatcher python3-speechd
+                 dbus gnome-keyring libsecret-tools)  # a real keyring for the API key tests
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=()
   for package in "${system_packages[@]}"; do

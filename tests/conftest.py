@@ -59,3 +59,69 @@ def private_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str
     monkeypatch.setenv(CONFIG_DIR_ENV, str(folders["config"]))
     monkeypatch.setenv(DATA_DIR_ENV, str(folders["data"]))
     return folders
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_user_keyring():
+    """API keys of the test run never reach the user's own keyring: the ``keyring`` package gets its "fail"
+    backend (no keyring), here and in child processes, unless a test takes ``system_keyring``."""
+    import os
+
+    saved = os.environ.get("PYTHON_KEYRING_BACKEND")
+    os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+    yield
+    if saved is None:
+        os.environ.pop("PYTHON_KEYRING_BACKEND", None)
+    else:
+        os.environ["PYTHON_KEYRING_BACKEND"] = saved
+
+
+@pytest.fixture(scope="session")
+def secret_service_session():
+    """A private D-Bus session bus with an unlocked GNOME Keyring, shared by the session (skips without one)."""
+    from inkscope_desktop.testing.secret_service import SecretServiceSession
+
+    problem = SecretServiceSession.missing()
+    if problem:
+        pytest.skip(f"no real keyring to test with: {problem}")
+    try:
+        session = SecretServiceSession().start()
+    except (RuntimeError, OSError) as error:
+        pytest.skip(f"no real keyring to test with: {error}")
+    yield session
+    session.stop()
+
+
+@pytest.fixture
+def system_keyring(secret_service_session, monkeypatch):
+    """The real keyring (GNOME Keyring through the Secret Service) for this process and for child processes that
+    inherit the environment; its Inkscope entries are removed afterwards. Yields the ``SecretServiceSession``."""
+    import keyring
+    import secretstorage
+    from keyring.backends import SecretService
+
+    for name, value in secret_service_session.env().items():
+        monkeypatch.setenv(name, value)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(SecretService.Keyring())
+    yield secret_service_session
+    keyring.set_keyring(previous)
+    connection = secretstorage.dbus_init()
+    try:
+        for item in secretstorage.get_default_collection(connection).search_items({"service": "inkscope-desktop"}):
+            item.delete()
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def no_keyring(monkeypatch):
+    """A system without a keyring: the ``keyring`` package's "fail" backend, here and in child processes."""
+    import keyring
+    from keyring.backends import fail
+
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(previous)

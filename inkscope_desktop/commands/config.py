@@ -1,4 +1,5 @@
-"""``inkscope-desktop config path|show|reset``: where the settings file is, what is in effect, back to defaults."""
+"""``inkscope-desktop config path|show|reset|set-api-key|forget-api-key``: where the settings file is, what is in
+effect, back to defaults; the remote server's API key in the system keyring."""
 
 from __future__ import annotations
 
@@ -20,6 +21,11 @@ def run_config(args: argparse.Namespace) -> int:
         return 0
     if args.config_command == "show":
         return _show(store)
+    if args.config_command in ("set-api-key", "forget-api-key"):
+        from inkscope_desktop.commands.api_key import forget_api_key, set_api_key
+
+        command = set_api_key if args.config_command == "set-api-key" else forget_api_key
+        return command(store, getattr(args, "base_url", None))
     kept = store.reset()
     if kept is not None:
         print(f"The old settings were kept as {kept}")

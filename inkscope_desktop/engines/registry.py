@@ -17,12 +17,14 @@ def create_engine(
     offline: bool | None = None,
     base_url: str | None = None,
     api_key_env: str | None = None,
+    use_keyring: bool = False,
     timeout: float | None = None,
 ) -> CaptionEngine:
     """A new, not yet loaded engine of kind ``name``.
 
     ``remote`` needs ``base_url`` and ``model`` (the server's name for it); ``api_key_env`` names the
-    environment variable holding its API key and ``timeout`` is in seconds. The local engine ignores them.
+    environment variable holding its API key, ``use_keyring`` lets the system keyring's key for ``base_url``
+    stand in when that variable is unset, and ``timeout`` is in seconds. The local engine ignores them.
     """
     if name == "fake":
         from inkscope_desktop.engines.fake import FakeEngine
@@ -40,5 +42,6 @@ def create_engine(
             raise InkscopeError("The remote engine needs the server's URL and the model's name.",
                                 "Give both, e.g. --base-url http://127.0.0.1:8000/v1 --remote-model NAME.")
         return RemoteEngine(base_url, model, api_key_env=api_key_env or DEFAULT_API_KEY_ENV,
+                            use_keyring=use_keyring,
                             timeout_s=timeout if timeout is not None else DEFAULT_TIMEOUT_S)
     raise InkscopeError(f"Unknown engine {name!r}.", f"Choose one of: {', '.join(ENGINE_NAMES)}.")

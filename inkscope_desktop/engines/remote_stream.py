@@ -21,6 +21,18 @@ log = logging.getLogger(__name__)
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 #: The longest pause a server's Retry-After header may ask for.
 MAX_RETRY_AFTER_S = 30.0
+#: Failures to connect worth another try: refused, reset or aborted connections and connect timeouts.
+RETRY_CONNECT_ERRORS = (ConnectionError, TimeoutError)
+#: Failures after the request was sent but before any byte of the answer: the server dropped the connection.
+RETRY_UNANSWERED_ERRORS = (ConnectionResetError, ConnectionAbortedError, BrokenPipeError)
+
+
+class _NotAnswered(Exception):
+    """The server was not reached, or dropped the connection before answering: safe to try again."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 @dataclass
@@ -90,10 +102,23 @@ class ChatCompletionCall:
             self.close()
 
     def _respond(self) -> http.client.HTTPResponse | None:
-        """The first successful response, after retrying rate limits and server errors with backoff."""
+        """The first successful response, after retrying rate limits, server errors and connections that failed
+        before the answer began, with backoff. Once the answer streams, nothing is retried (it was heard)."""
         settings = self._settings
         for attempt in range(1, settings.attempts + 1):
-            response = self._post()
+            try:
+                response = self._post()
+            except _NotAnswered as failure:
+                if self._cancel.is_set() or self._is_closed:
+                    return None
+                if attempt == settings.attempts:
+                    raise _unanswered(settings.url, failure.error, attempt) from None
+                pause = settings.backoff_s * 2 ** (attempt - 1)
+                log.info("No answer from %s (%s); retry %d in %.2f s", settings.url, failure, attempt, pause)
+                self._drop_connection()
+                if self._cancel.wait(pause):
+                    return None
+                continue
             if response is None:
                 return None
             if response.status < 300:
@@ -129,8 +154,15 @@ class ChatCompletionCall:
             self._connection = connection
         path = parts.path + (f"?{parts.query}" if parts.query else "")
         headers = {"Content-Type": "application/json", "Accept": "text/event-stream", **self._settings.headers}
-        connection.request("POST", path, body=self._body, headers=headers)
-        response = connection.getresponse()
+        try:
+            connection.connect()
+        except RETRY_CONNECT_ERRORS as error:
+            raise _NotAnswered(error) from error
+        try:
+            connection.request("POST", path, body=self._body, headers=headers)
+            response = connection.getresponse()
+        except RETRY_UNANSWERED_ERRORS as error:  # http.client.RemoteDisconnected is a ConnectionResetError
+            raise _NotAnswered(error) from error
         return None if self._is_closed else response  # closed while connecting: nobody reads any more
 
     def _read(self, response: http.client.HTTPResponse) -> None:
@@ -235,8 +267,9 @@ def _status_error(url: str, status: int, detail: str, *, attempts: int) -> Inksc
     said = f" ({detail})" if detail else ""
     if status in (401, 403):
         return ModelError(f"The server at {url} refused the API key (HTTP {status}){said}.",
-                          "Set the right key in the API key environment variable (--api-key-env, default "
-                          "INKSCOPE_API_KEY) and try again.")
+                          "Save the right key (the settings' API key field, or: inkscope-desktop config "
+                          "set-api-key) or set it in the API key environment variable (--api-key-env, default "
+                          "INKSCOPE_API_KEY), then try again.")
     if status == 404:
         return ModelNotFoundError(f"The server at {url} has no such model or path (HTTP 404){said}.",
                                   "Check the model name (--remote-model) and that the base URL ends in /v1.")
@@ -246,6 +279,21 @@ def _status_error(url: str, status: int, detail: str, *, attempts: int) -> Inksc
                                "Wait a little and try again, or send fewer requests at once (--concurrency).")
     return GenerationError(f"The server at {url} rejected the request (HTTP {status}){said}.",
                            "Check the server's log; it may not accept images or these settings.")
+
+
+def _unanswered(url: str, error: BaseException, attempts: int) -> InkscopeError:
+    """The error once every try failed before the server answered (``error`` is the last try's)."""
+    tries = f"{attempts} {'try' if attempts == 1 else 'tries'}"
+    if isinstance(error, ConnectionRefusedError):
+        return ModelError(f"Nothing is listening at {url} (connection refused, {tries}).",
+                          "Start the server, or check the base URL (--base-url) and its port.")
+    if isinstance(error, TimeoutError):
+        return ModelError(f"The server at {url} did not accept a connection in time ({tries}).",
+                          "Check that it is running and reachable from here, or allow more time (--timeout).")
+    if isinstance(error, RETRY_UNANSWERED_ERRORS):
+        return GenerationError(f"The server at {url} dropped the connection before answering ({tries}).",
+                               "Check that the server is running and healthy (its log may say why), then try again.")
+    return _failure(url, error)
 
 
 def _failure(url: str, error: BaseException) -> InkscopeError:

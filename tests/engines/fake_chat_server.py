@@ -1,13 +1,15 @@
 """A real HTTP server on loopback that speaks OpenAI's streaming chat-completions protocol, for remote-engine tests.
 
-Each POST to ``/v1/chat/completions`` takes the next scripted ``Reply`` (the last one repeats); the server
-records what it received, so tests check the request as the wire carried it.
+Each POST to ``/v1/chat/completions`` takes the next scripted ``Reply`` (the last one repeats); ``GET /v1/models``
+lists ``models``. The server records what it received, so tests check the request as the wire carried it.
 The CLI tests run it in the test process and point the ``describe`` subprocess at it.
 """
 
 from __future__ import annotations
 
 import json
+import socket
+import struct
 import threading
 import time
 from dataclasses import dataclass, field
@@ -34,13 +36,16 @@ class Reply:
     echo: bool = False  # answer with the first prompt and the received image's size (the CLI tests)
     whole_json: bool = False  # ignore "stream" and answer with one chat.completion JSON object
     chunked: bool = True  # chunked transfer encoding, as uvicorn (vLLM, SGLang) sends; False: ends at close
+    reset: bool = False  # read the request, then reset the connection (TCP RST) without answering a byte
 
 
 class FakeChatServer:
     """``ThreadingHTTPServer`` in a daemon thread; ``url`` is its API root, ``requests`` what it received."""
 
-    def __init__(self, replies: list[Reply] | None = None, port: int = 0) -> None:
+    def __init__(self, replies: list[Reply] | None = None, port: int = 0,
+                 models: list[str] | None = None) -> None:
         self.replies = list(replies or [Reply()])
+        self.models = ["inkscope-2b"] if models is None else list(models)  # what GET /v1/models lists
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
         self.paths: list[str] = []
@@ -84,6 +89,8 @@ def _handler(server: FakeChatServer) -> type[BaseHTTPRequestHandler]:
             reply = server.next_reply(body, dict(self.headers), self.path)
             if self.path != "/v1/chat/completions":
                 return self._error(404, "no such path")
+            if reply.reset:
+                return self._reset()
             if reply.status != 200:
                 return self._error(reply.status, f"scripted {reply.status}")
             if reply.whole_json:
@@ -98,6 +105,27 @@ def _handler(server: FakeChatServer) -> type[BaseHTTPRequestHandler]:
             finally:
                 with server.lock:
                     server.in_flight -= 1
+
+        def do_GET(self) -> None:  # GET /v1/models, as OpenAI-compatible servers list what they serve
+            with server.lock:
+                server.paths.append(self.path)
+                server.headers.append(dict(self.headers))
+            if self.path != "/v1/models":
+                return self._error(404, "no such path")
+            payload = {"object": "list", "data": [{"id": name, "object": "model", "owned_by": "fake"}
+                                                  for name in server.models]}
+            data = json.dumps(payload).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def _reset(self) -> None:
+            """Close with SO_LINGER 0: the kernel sends RST, the client sees a reset before any answer."""
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            self.close_connection = True
 
         def _error(self, status: int, message: str) -> None:
             data = json.dumps({"error": {"message": message}}).encode()

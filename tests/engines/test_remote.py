@@ -204,7 +204,7 @@ def test_a_server_that_closes_mid_stream_is_a_generation_error(request_, chunked
 def test_connection_refused_names_the_url(request_):
     url = f"http://127.0.0.1:{free_port()}/v1"
     with pytest.raises(ModelError, match="connection refused") as caught:
-        RemoteEngine(url, "m", timeout_s=5.0).describe(request_)
+        RemoteEngine(url, "m", timeout_s=5.0, backoff_s=0.01).describe(request_)
     assert url in caught.value.message and "--base-url" in caught.value.advice
 
 
@@ -262,3 +262,85 @@ def test_the_api_key_is_never_in_the_engines_state(monkeypatch):
     engine = RemoteEngine("http://127.0.0.1:1/v1", "m")
     engine.load()
     assert "sk-secret" not in repr(vars(engine)) and "sk-secret" not in repr(engine._settings())
+
+
+# --- connection-level retries: before the answer begins, never after ------------------------------------------
+
+def test_a_server_that_starts_listening_late_is_retried_until_it_answers(request_):
+    port = free_port()
+    server = FakeChatServer([Reply(pieces=["Up", " now."])], port=port)
+    starter = threading.Timer(0.3, server.__enter__)  # nothing listens for the first 0.3 s: refused
+    starter.start()
+    try:
+        engine = RemoteEngine(f"http://127.0.0.1:{port}/v1", "m", timeout_s=5.0, attempts=6, backoff_s=0.1)
+        started = time.monotonic()
+        result = engine.describe(request_)
+        waited = time.monotonic() - started
+    finally:
+        starter.join()
+        server.__exit__()
+    assert result.text == "Up now." and len(server.requests) == 1
+    assert 0.25 < waited < 3.0  # backoff 0.1, 0.2, 0.4 …: it waited for the server, and not much longer
+
+
+def test_a_connection_reset_before_the_answer_is_retried(request_):
+    with FakeChatServer([Reply(reset=True), Reply(pieces=["Second", " try."])]) as server:
+        result = engine_for(server).describe(request_)
+    assert result.text == "Second try." and len(server.requests) == 2
+
+
+def test_resets_on_every_try_give_up_with_one_line(request_):
+    with FakeChatServer([Reply(reset=True)]) as server:
+        with pytest.raises(GenerationError, match=r"dropped the connection before answering \(3 tries\)") as caught:
+            engine_for(server, attempts=3).describe(request_)
+    assert len(server.requests) == 3 and server.url in caught.value.message
+    assert "\n" not in caught.value.user_text and "try again" in caught.value.advice
+
+
+def test_all_tries_refused_name_the_url_the_count_and_what_to_do(request_):
+    url = f"http://127.0.0.1:{free_port()}/v1"
+    started = time.monotonic()
+    with pytest.raises(ModelError) as caught:
+        RemoteEngine(url, "m", timeout_s=5.0, attempts=3, backoff_s=0.05).describe(request_)
+    waited = time.monotonic() - started
+    assert caught.value.message == f"Nothing is listening at {url}/chat/completions (connection refused, 3 tries)."
+    assert caught.value.advice == "Start the server, or check the base URL (--base-url) and its port."
+    assert 0.05 + 0.1 <= waited < 2.0  # two pauses between three tries
+
+
+def test_a_connect_timeout_is_retried_then_reported(request_):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = listener.getsockname()[1]
+    filler = socket.create_connection(("127.0.0.1", port))  # fills the backlog: later SYNs go unanswered
+    try:
+        started = time.monotonic()
+        with pytest.raises(ModelError, match=r"did not accept a connection in time \(2 tries\)") as caught:
+            RemoteEngine(f"http://127.0.0.1:{port}/v1", "m", timeout_s=0.3, attempts=2,
+                         backoff_s=0.01).describe(request_)
+        waited = time.monotonic() - started
+    finally:
+        filler.close()
+        listener.close()
+    assert "--timeout" in caught.value.advice
+    assert 0.55 < waited < 3.0  # two connect timeouts of 0.3 s
+
+
+def test_a_failure_after_the_answer_began_is_not_retried(request_):
+    chunks = []
+    with FakeChatServer([Reply(pieces=["Part"], close_early=True), Reply(pieces=["Never", " heard."])]) as server:
+        with pytest.raises(GenerationError, match="part-way through the answer") as caught:
+            for chunk in engine_for(server, attempts=4).stream(request_):
+                chunks.append(chunk)
+    assert chunks == ["Part"] and len(server.requests) == 1
+    assert "\n" not in caught.value.user_text and "Try again" in caught.value.advice
+
+
+def test_cancel_during_a_retry_pause_ends_at_once(request_):
+    url = f"http://127.0.0.1:{free_port()}/v1"
+    cancel = threading.Event()
+    threading.Timer(0.2, cancel.set).start()
+    started = time.monotonic()
+    result = RemoteEngine(url, "m", timeout_s=5.0, attempts=5, backoff_s=10.0).describe(request_, cancel)
+    assert result.stop_reason is StopReason.CANCELLED and time.monotonic() - started < 2.0
