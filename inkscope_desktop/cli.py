@@ -60,9 +60,9 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
     remote = parser.add_argument_group("remote engine (--engine remote)")
     remote.add_argument("--base-url", metavar="URL", help="the server's API root, e.g. http://127.0.0.1:8000/v1")
     remote.add_argument("--remote-model", metavar="NAME", help="the model's name on the server")
-    remote.add_argument("--api-key-env", default="INKSCOPE_API_KEY", metavar="VAR",
-                        help="environment variable holding the API key, if the server needs one "
-                             "(default: %(default)s)")
+    remote.add_argument("--api-key-env", metavar="VAR",
+                        help="environment variable holding the API key, if the server needs one (default: "
+                             "INKSCOPE_API_KEY when set, else the key saved with 'config set-api-key')")
     remote.add_argument("--timeout", type=_positive_float, default=60.0, metavar="SECONDS",
                         help="longest wait for the server to connect or send more (default: %(default)s)")
     remote.add_argument("--concurrency", type=_positive_int, metavar="N",
@@ -93,6 +93,9 @@ def _add_describe(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--jsonl", action="store_true",
                         help="write one JSON object per image (path, caption, prompt, timings, error)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar on standard error")
+    parser.add_argument("--batch-size", type=_batch_size, default="auto", metavar="N|auto",
+                        help="images of a folder described together on a GPU (default: auto, from free GPU "
+                             "memory; 1 on the CPU)")
     video = parser.add_argument_group("videos (.mp4 .mkv .webm .mov .avi; local engine only)")
     video.add_argument("--segment-seconds", type=_positive_float, default=60.0, metavar="SECONDS",
                        help="describe a longer video in parts of this length, each headed by its time range "
@@ -105,12 +108,21 @@ def _add_describe(commands: argparse._SubParsersAction) -> None:
 
 
 def _add_model(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("model", help="download the model or show where it is")
+    parser = commands.add_parser("model", help="download the model, show where it is, or check a remote server")
     actions = parser.add_subparsers(dest="model_command", metavar="ACTION", required=True)
     download = actions.add_parser("download", help="fetch the model into the Hugging Face cache (resumes)")
     download.add_argument("model_id", nargs="?", default=DEFAULT_MODEL_ID, metavar="ID")
     info = actions.add_parser("info", help="where the model is, its size and whether it is complete")
     info.add_argument("model_id", nargs="?", default=DEFAULT_MODEL_ID, metavar="ID_OR_FOLDER")
+    check = actions.add_parser("check-remote", help="ask a remote server whether it serves the model (GET "
+                                                    "/v1/models; exits 1 when it does not)")
+    check.add_argument("--base-url", metavar="URL", help="the server's API root (default: the settings')")
+    check.add_argument("--remote-model", metavar="NAME", help="the model's name there (default: the settings')")
+    check.add_argument("--api-key-env", metavar="VAR",
+                       help="environment variable holding the API key (default: INKSCOPE_API_KEY when set, else "
+                            "the key saved with 'config set-api-key')")
+    check.add_argument("--timeout", type=_positive_float, default=10.0, metavar="SECONDS",
+                       help="longest wait for the server (default: %(default)s)")
 
 
 def _add_trigger(commands: argparse._SubParsersAction) -> None:
@@ -133,6 +145,12 @@ def _add_config(commands: argparse._SubParsersAction) -> None:
     actions.add_parser("path", help="print the settings file's path")
     actions.add_parser("show", help="print the settings in effect as JSON (exits 1 when the file has problems)")
     actions.add_parser("reset", help="keep the current settings file aside and write the defaults")
+    for name, text in (("set-api-key", "save the remote server's API key in the system keyring (the key is read "
+                                        "from standard input, or asked for; never give it as an argument)"),
+                       ("forget-api-key", "remove the remote server's API key from the system keyring")):
+        key = actions.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
+        key.add_argument("--base-url", metavar="URL",
+                         help="the server the key is for (default: the server address in the settings)")
 
 
 def _add_history(commands: argparse._SubParsersAction) -> None:
@@ -153,6 +171,10 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
     return value
+
+
+def _batch_size(text: str) -> int | str:
+    return "auto" if text.strip().lower() == "auto" else _positive_int(text)
 
 
 def _positive_float(text: str) -> float:

@@ -8,7 +8,6 @@ import sys
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -22,12 +21,12 @@ from inkscope_desktop.core.types import (
     CaptionResult,
     Detail,
     Sampling,
-    StopReason,
-    Timings,
     VideoClip,
 )
-from inkscope_desktop.core.video import DEFAULT_SEGMENT_S, format_time_range, is_video_path, plan_segments
+from inkscope_desktop.core.video import DEFAULT_SEGMENT_S, is_video_path
+from inkscope_desktop.core.video_segments import SegmentedStream
 from inkscope_desktop.engines.base import CaptionEngine
+from inkscope_desktop.engines.qwen2vl import Qwen2VLEngine
 from inkscope_desktop.engines.registry import create_engine
 from inkscope_desktop.engines.video_reader import probe_video
 
@@ -61,8 +60,11 @@ def run_describe(args: argparse.Namespace, stdout: TextIO | None = None) -> int:
     model = {"fake": "fake", "remote": getattr(args, "remote_model", None)}.get(args.engine, args.model)
     concurrency = _concurrency(args, len(inputs))
     failures = 0
+    batch_size = _batch_size(engine, args, len(inputs))
     if concurrency > 1:
         outcomes = _describe_concurrently(engine, inputs, args, prompt, concurrency)
+    elif batch_size > 1:
+        outcomes = _describe_in_batches(engine, inputs, args, prompt, batch_size)
     else:
         outcomes = ((item, None) for item in inputs)
     for number, (item, outcome) in enumerate(outcomes, start=1):
@@ -94,8 +96,10 @@ def _create_engine(args: argparse.Namespace) -> CaptionEngine:
     if args.engine != "remote":
         return create_engine(args.engine, model=args.model, device=args.device, dtype=args.dtype,
                              offline=True if args.offline else None)
+    # No --api-key-env: INKSCOPE_API_KEY when set, else the key `config set-api-key` saved in the keyring.
+    key_env = getattr(args, "api_key_env", None)
     return create_engine("remote", model=args.remote_model, base_url=args.base_url,
-                         api_key_env=args.api_key_env, timeout=args.timeout)
+                         api_key_env=key_env, use_keyring=key_env is None, timeout=args.timeout)
 
 
 def _concurrency(args: argparse.Namespace, count: int) -> int:
@@ -104,6 +108,47 @@ def _concurrency(args: argparse.Namespace, count: int) -> int:
         return 1
     wanted = getattr(args, "concurrency", None) or DEFAULT_REMOTE_CONCURRENCY
     return max(1, min(wanted, count))
+
+
+def _batch_size(engine: CaptionEngine, args: argparse.Namespace, count: int) -> int:
+    """Images described together: the local model's batch (--batch-size, or chosen from free GPU memory)."""
+    if not isinstance(engine, Qwen2VLEngine) or count < 2:
+        return 1
+    wanted = getattr(args, "batch_size", "auto")
+    if wanted == "auto":
+        from inkscope_desktop.engines.batch import choose_batch_size
+
+        wanted = choose_batch_size(engine, Detail(args.detail), args.max_new_tokens)
+    return max(1, min(int(wanted), count))
+
+
+def _describe_in_batches(engine: Qwen2VLEngine, inputs: list[Path | str], args: argparse.Namespace,
+                         prompt: str, batch_size: int) -> Iterator[tuple[Path | str, Any]]:
+    """Images ``batch_size`` at a time through one ``generate`` each; yields ``(input, result or error)`` in
+    input order, and ``(input, None)`` for videos and standard input, which the caller streams one by one."""
+    from inkscope_desktop.engines.batch import describe_in_batches
+
+    group: list[Path | str] = []
+
+    def run_group() -> Iterator[tuple[Path | str, Any]]:
+        requests: list[CaptionRequest | InkscopeError] = []
+        for item in group:
+            try:
+                requests.append(_conversation(item, args).request(prompt))
+            except ImageError as error:
+                requests.append(error)
+        yield from zip(list(group), describe_in_batches(engine, requests, batch_size))
+        group.clear()
+
+    for item in inputs:
+        if item == STDIN or is_video_path(item):
+            yield from run_group()
+            yield item, None
+            continue
+        group.append(item)
+        if len(group) >= batch_size:
+            yield from run_group()
+    yield from run_group()
 
 
 def _conversation(item: Path | str, args: argparse.Namespace) -> Conversation:
@@ -163,12 +208,15 @@ def _load(item: Path | str) -> Any:
 def _describe_video(engine: CaptionEngine, path: Path, args: argparse.Namespace, prompt: str, output: Any,
                     name: str) -> CaptionResult:
     """Describe a video part by part (``--segment-seconds`` each), streaming each part after its time range;
-    one part needs no heading. The parts' results are joined into one."""
+    one part needs no heading. The parts' results are joined into one (``core.video_segments``, which the
+    tray app shares)."""
     if args.engine == "remote":
         raise _remote_video_error()
     info = probe_video(path)
-    segments = plan_segments(info.duration_s, getattr(args, "segment_seconds", None) or DEFAULT_SEGMENT_S)
-    base = CaptionRequest(
+    clip = VideoClip(str(path), end_s=info.duration_s, fps=getattr(args, "video_fps", None) or 1.0,
+                     max_frames=getattr(args, "max_frames", None) or 64,
+                     segment_s=getattr(args, "segment_seconds", None) or DEFAULT_SEGMENT_S)
+    request = CaptionRequest(
         image=None,
         prompt=with_language(prompt, args.language),
         detail=Detail(args.detail),
@@ -176,46 +224,10 @@ def _describe_video(engine: CaptionEngine, path: Path, args: argparse.Namespace,
         sampling=Sampling(do_sample=args.sample, temperature=args.temperature, top_p=args.top_p),
         subject="video",
         source=str(path),
+        video=clip,
     )
     output.started(name)
-    texts: list[str] = []
-    results: list[CaptionResult] = []
-    for index, (start, end) in enumerate(segments):
-        clip = VideoClip(str(path), start_s=start, end_s=end, fps=getattr(args, "video_fps", None) or 1.0,
-                         max_frames=getattr(args, "max_frames", None) or 64)
-        if len(segments) > 1:
-            heading = ("\n" if index else "") + f"{format_time_range(start, end)}: "
-            output.chunk(heading)
-            texts.append(heading)
-        result = _stream_to(output, engine.stream(replace(base, video=clip)))
-        results.append(result)
-        texts.append(result.text)
-        if result.stop_reason is StopReason.CANCELLED:
-            break
-    return _joined(results, "".join(texts).strip(), base.prompt)
-
-
-def _joined(results: list[CaptionResult], text: str, prompt: str) -> CaptionResult:
-    """One result for a video's parts: their text with headings, token counts and timings added up."""
-    reasons = {result.stop_reason for result in results}
-    stop_reason = next((reason for reason in (StopReason.CANCELLED, StopReason.LENGTH) if reason in reasons),
-                       StopReason.FINISHED)
-    timings = Timings(load_s=results[0].timings.load_s)
-    for result in results:
-        for phase in ("preprocess_s", "first_token_s", "decode_s", "total_s"):
-            setattr(timings, phase, getattr(timings, phase) + getattr(result.timings, phase))
-    new_tokens = sum(result.new_tokens for result in results)
-    timings.decode_tokens_per_s = (new_tokens - len(results)) / timings.decode_s if timings.decode_s > 0 else 0.0
-    return CaptionResult(
-        text=text,
-        prompt=prompt,
-        stop_reason=stop_reason,
-        prompt_tokens=sum(result.prompt_tokens for result in results),
-        image_tokens=sum(result.image_tokens for result in results),
-        new_tokens=new_tokens,
-        timings=timings,
-        engine=results[0].engine,
-    )
+    return _stream_to(output, SegmentedStream(engine.stream, request))
 
 
 def _remote_video_error() -> VideoError:

@@ -12,6 +12,7 @@ class Action(str, Enum):
     DESCRIBE_WINDOW = "describe-window"
     DESCRIBE_REGION = "describe-region"
     DESCRIBE_CLIPBOARD = "describe-clipboard"
+    DESCRIBE_RECENT_SCREEN = "describe-recent-screen"
     ASK_FOLLOW_UP = "ask-follow-up"
     REPEAT_LAST = "repeat-last"
     STOP_SPEAKING = "stop-speaking"
@@ -38,6 +39,7 @@ _LABELS = {
     Action.DESCRIBE_WINDOW: "Describe active window",
     Action.DESCRIBE_REGION: "Describe region…",
     Action.DESCRIBE_CLIPBOARD: "Describe clipboard image",
+    Action.DESCRIBE_RECENT_SCREEN: "Describe the last seconds of the screen",
     Action.ASK_FOLLOW_UP: "Ask a follow-up…",
     Action.REPEAT_LAST: "Repeat last",
     Action.STOP_SPEAKING: "Stop speaking",

@@ -1,4 +1,4 @@
-"""A conversation about one image: the first caption and the follow-up questions asked in its context."""
+"""A conversation about one image (or video clip): the first caption and the follow-up questions in its context."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from inkscope_desktop.core.prompts import with_language
-from inkscope_desktop.core.types import CaptionRequest, Detail, Sampling, Turn
+from inkscope_desktop.core.types import CaptionRequest, Detail, Sampling, Turn, VideoClip
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -16,13 +16,15 @@ class Conversation:
     """Keeps the image and every finished turn, and builds the request for the next question.
 
     The caller asks ``request(prompt)``, streams it through an engine, then calls ``record(prompt, answer)``
-    with the answer it got; a cancelled or failed turn is simply not recorded.
+    with the answer it got; a cancelled or failed turn is simply not recorded. With ``video`` given (and
+    ``image`` None) every question is about that clip.
     """
 
     def __init__(
         self,
-        image: "Image.Image",
+        image: "Image.Image | None",
         *,
+        video: VideoClip | None = None,
         subject: str = "image",
         source: str = "",
         detail: Detail = Detail.NORMAL,
@@ -38,12 +40,13 @@ class Conversation:
             sampling=sampling or Sampling(),
             subject=subject,
             source=source,
+            video=video,
         )
         self._language = language
         self._turns: list[Turn] = []
 
     @property
-    def image(self) -> "Image.Image":
+    def image(self) -> "Image.Image | None":
         return self._template.image
 
     @property

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Union
 
 from inkscope_desktop.core.errors import GenerationError, InkscopeError
 from inkscope_desktop.core.types import CaptionRequest, CaptionResult, StopReason
+from inkscope_desktop.core.video_segments import open_caption_stream
 
 if TYPE_CHECKING:
     from inkscope_desktop.engines.base import CaptionEngine
@@ -194,7 +195,7 @@ class CaptionService:
     def _run(self, job: _Job) -> None:
         self._emit(Started(job.id, job.request))
         try:
-            stream = self._engine.stream(job.request, job.cancel)
+            stream = open_caption_stream(self._engine, job.request, job.cancel)  # a video may go in parts
             for text in stream:
                 self._emit(Chunk(job.id, text, self._engine.tokens_generated))
             assert stream.result is not None

@@ -55,18 +55,39 @@ class Turn:
 
 @dataclass(frozen=True)
 class VideoClip:
-    """A stretch of a video file to describe: ``start_s`` to ``end_s`` (None: the end), sampled at ``fps``.
+    """A stretch of a video to describe: ``start_s`` to ``end_s`` (None: the end), sampled at ``fps``.
 
-    ``max_frames`` caps the frames the model sees and ``frame_max_pixels`` each frame's size; the
-    defaults keep a one-minute segment within about 6,000 visual tokens (a 2B model on an 8 GB GPU).
+    The video is the file at ``path``, or ``frames`` held in memory (a screen recording, never written to
+    disk), taken ``frames_fps`` a second. ``max_frames`` caps the frames the model sees and
+    ``frame_max_pixels`` each frame's size; the defaults keep a one-minute segment within about 6,000 visual
+    tokens (a 2B model on an 8 GB GPU). ``segment_s`` asks for the clip to be described in parts of that
+    many seconds, each headed by its time range (``end_s`` must then be known); None describes it at once.
     """
 
-    path: str
+    path: str = ""
     start_s: float = 0.0
     end_s: float | None = None
     fps: float = 1.0
     max_frames: int = 64
     frame_max_pixels: int = 360 * 420
+    frames: "tuple[Image.Image, ...]" = field(default=(), repr=False, compare=False)
+    frames_fps: float = 0.0
+    segment_s: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.frames and self.frames_fps <= 0:
+            raise ValueError("frames_fps must be positive for in-memory frames")
+        if not self.frames and not self.path:
+            raise ValueError("a VideoClip needs a path or frames")
+
+    @property
+    def is_in_memory(self) -> bool:
+        return bool(self.frames)
+
+    @property
+    def name(self) -> str:
+        """What the clip is called in messages: its file name, or "the recording"."""
+        return self.path.replace("\\", "/").rsplit("/", 1)[-1] if self.path else "the recording"
 
 
 @dataclass(frozen=True)

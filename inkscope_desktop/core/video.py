@@ -66,3 +66,20 @@ def frame_count(clip: VideoClip, duration_s: float) -> int:
     return min(cap, max(2, wanted + wanted % 2))
 
 
+def clip_end_s(clip: VideoClip) -> float | None:
+    """Where ``clip`` ends in seconds: its ``end_s``, else the length of its in-memory frames (None: unknown)."""
+    if clip.is_in_memory:
+        length = len(clip.frames) / clip.frames_fps
+        return length if clip.end_s is None else min(clip.end_s, length)
+    return clip.end_s
+
+
+def clip_segments(clip: VideoClip) -> list[tuple[float, float | None]]:
+    """The ``(start, end)`` parts ``clip`` is described in: parts of ``clip.segment_s`` seconds when that is set
+    and the end is known (see :func:`plan_segments`), else the whole clip as one part."""
+    end = clip_end_s(clip)
+    if clip.segment_s is None or end is None:
+        return [(clip.start_s, end)]
+    return [(clip.start_s + start, clip.start_s + stop)
+            for start, stop in plan_segments(max(end - clip.start_s, 0.0), clip.segment_s)]
+

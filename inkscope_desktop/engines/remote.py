@@ -7,7 +7,6 @@ import io
 import ipaddress
 import logging
 import math
-import os
 import queue
 import threading
 import time
@@ -15,9 +14,10 @@ import urllib.parse
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
-from inkscope_desktop.core.errors import GenerationError, ModelError
+from inkscope_desktop.core.errors import GenerationError, ModelError, VideoError
 from inkscope_desktop.core.prompts import build_messages
 from inkscope_desktop.core.types import CaptionRequest, CaptionResult, Detail, StopReason, Timings
+from inkscope_desktop.engines.api_keys import read_api_key
 from inkscope_desktop.engines.base import CaptionEngine, ProgressCallback
 from inkscope_desktop.engines.remote_stream import CallSettings, ChatCompletionCall, StreamEnd
 
@@ -38,10 +38,12 @@ class RemoteEngine(CaptionEngine):
     """Asks a server that speaks OpenAI's streaming chat-completions protocol, with the image as a data URL.
 
     ``base_url`` is the API root (``http://127.0.0.1:8000/v1``; a URL with no path gets ``/v1``), ``model``
-    the name the server knows the model by. The API key is read from the environment variable
-    ``api_key_env`` at each request and sent only as a bearer token; it is never stored or logged.
-    ``timeout_s`` bounds connecting and each silence in the stream. 429 and 5xx answers are retried
-    ``attempts`` times in all, pausing ``backoff_s``, then twice that, and so on.
+    the name the server knows the model by. The API key is read at each request from the environment variable
+    ``api_key_env`` or, when that is unset and ``use_keyring`` is on, from the system keyring entry for
+    ``base_url`` (``api_keys.py``); it is sent only as a bearer token, never stored or logged.
+    ``timeout_s`` bounds connecting and each silence in the stream. 429 and 5xx answers, and connections refused,
+    reset or timed out before the answer began, are tried ``attempts`` times in all, pausing ``backoff_s``, then
+    twice that, and so on.
 
     ``load`` touches no network: it checks the URL and warns when a plain ``http://`` URL points off this
     machine (images would cross the network unencrypted). The first request is the first contact.
@@ -56,6 +58,7 @@ class RemoteEngine(CaptionEngine):
         model: str,
         *,
         api_key_env: str = DEFAULT_API_KEY_ENV,
+        use_keyring: bool = False,
         timeout_s: float = DEFAULT_TIMEOUT_S,
         attempts: int = 4,
         backoff_s: float = 0.5,
@@ -64,6 +67,7 @@ class RemoteEngine(CaptionEngine):
         self.base_url = base_url.strip().rstrip("/")
         self.model = model
         self.api_key_env = api_key_env
+        self.use_keyring = use_keyring
         self.timeout_s = timeout_s
         self.attempts = max(1, attempts)
         self.backoff_s = backoff_s
@@ -115,13 +119,17 @@ class RemoteEngine(CaptionEngine):
         return body
 
     def _settings(self) -> CallSettings:
-        key = os.environ.get(self.api_key_env, "").strip() if self.api_key_env else ""
+        key = read_api_key(self.api_key_env, self.base_url, use_keyring=self.use_keyring)
         headers = {"Authorization": f"Bearer {key}"} if key else {}
         return CallSettings(self.endpoint, headers, self.timeout_s, self.attempts, self.backoff_s)
 
     def _generate(
         self, request: CaptionRequest, cancel: threading.Event
     ) -> Generator[str, None, CaptionResult]:
+        if request.video is not None:  # chat completions take images, not videos
+            raise VideoError("The remote server cannot describe videos.",
+                             "Describe them on this computer: turn the remote server off in Settings, "
+                             "or use --engine qwen2-vl.")
         self.load()
         started = time.perf_counter()
         body = self.request_body(request)

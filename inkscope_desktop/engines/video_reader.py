@@ -59,8 +59,11 @@ def probe_video(path: str | os.PathLike[str]) -> VideoInfo:
 def read_frames(clip: VideoClip) -> tuple[list[Image.Image], float]:
     """Evenly spaced RGB frames of ``clip`` and their sample rate (frames per second of video).
 
-    Each frame is shrunk to at most ``clip.frame_max_pixels``. Errors are VideoErrors.
+    Each frame is shrunk to at most ``clip.frame_max_pixels``. Errors are VideoErrors. A clip of in-memory
+    frames (a screen recording) is sampled the same way, without decoding anything.
     """
+    if clip.is_in_memory:
+        return _frames_in_memory(clip)
     info = probe_video(clip.path)
     start = min(max(clip.start_s, 0.0), info.duration_s)
     end = info.duration_s if clip.end_s is None else min(max(clip.end_s, start), info.duration_s)
@@ -76,6 +79,26 @@ def read_frames(clip: VideoClip) -> tuple[list[Image.Image], float]:
                          "Check that it plays in a video player, or convert it to MP4 (H.264).")
     frames += [frames[-1]] * (count - len(frames))
     return [_shrink(frame, clip.frame_max_pixels) for frame in frames], count / (end - start)
+
+
+def _frames_in_memory(clip: VideoClip) -> tuple[list[Image.Image], float]:
+    """Evenly spaced frames of ``clip.frames`` (taken ``clip.frames_fps`` a second) within its time range, at
+    most ``frame_count`` of them, shrunk and all of the first frame's size (the model needs one size)."""
+    length = len(clip.frames) / clip.frames_fps
+    start = min(max(clip.start_s, 0.0), length)
+    end = length if clip.end_s is None else min(max(clip.end_s, start), length)
+    if end - start <= 0:
+        raise VideoError(f"The part {format_time_range(start, end)} of the recording is empty.",
+                         "Record the screen again, or choose a start before its end.")
+    first = min(int(start * clip.frames_fps + 1e-6), len(clip.frames) - 1)
+    available = clip.frames[first:max(first + 1, math.ceil(end * clip.frames_fps - 1e-6))]
+    count = min(frame_count(clip, end - start), len(available) + len(available) % 2)
+    count = max(count, 2)
+    chosen = [available[min(int((index + 0.5) * len(available) / count), len(available) - 1)]
+              for index in range(count)]
+    frames = [_shrink(frame, clip.frame_max_pixels) for frame in chosen]
+    size = frames[0].size
+    return [frame if frame.size == size else frame.resize(size) for frame in frames], count / (end - start)
 
 
 def _decode_at(path: str, targets: list[float], end: float) -> list[Any]:

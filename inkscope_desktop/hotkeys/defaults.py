@@ -12,6 +12,7 @@ DEFAULT_KEYS: dict[Action, str] = {
     Action.DESCRIBE_WINDOW: "W",
     Action.DESCRIBE_REGION: "G",
     Action.DESCRIBE_CLIPBOARD: "B",
+    Action.DESCRIBE_RECENT_SCREEN: "H",
     Action.ASK_FOLLOW_UP: "F",
     Action.REPEAT_LAST: "P",
     Action.STOP_SPEAKING: "M",
@@ -41,6 +42,7 @@ def default_bindings(platform: str | None = None) -> dict[Action, Chord]:
     | Describe active window | Ctrl+Alt+Shift+W | Ctrl+Shift+Cmd+W | W for window; free in the screen readers and desktops below |
     | Describe region | Ctrl+Alt+Shift+G | Ctrl+Shift+Cmd+G | reGion: R is taken by GNOME's screencast (Shift+Ctrl+Alt+R) |
     | Describe clipboard image | Ctrl+Alt+Shift+B | Ctrl+Shift+Cmd+B | clipBoard: V is LibreOffice's and JetBrains' "paste unformatted", C is JetBrains' "copy reference" |
+    | Describe the last seconds of the screen | Ctrl+Alt+Shift+H | Ctrl+Shift+Cmd+H | H for what Happened; free in the screen readers and desktops below |
     | Ask a follow-up | Ctrl+Alt+Shift+F | Ctrl+Shift+Cmd+F | F for follow-up; free in the screen readers and desktops below |
     | Repeat last | Ctrl+Alt+Shift+P | Ctrl+Shift+Cmd+P | P for play again / previous; L types Polish Ł on Windows (Ctrl+Alt = AltGr) |
     | Stop speaking | Ctrl+Alt+Shift+M | Ctrl+Shift+Cmd+M | M for mute; S opens Word's Styles pane and types Ś on Polish Windows, X types Ź |

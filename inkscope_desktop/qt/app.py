@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QSystemTra
 from inkscope_desktop.core.actions import Action
 from inkscope_desktop.core.errors import ImageError, InkscopeError
 from inkscope_desktop.core.images import SUPPORTED_SUFFIXES, load_image
+from inkscope_desktop.core.video import VIDEO_SUFFIXES, is_video_path
 from inkscope_desktop.core.service import CaptionService
 from inkscope_desktop.core.types import Detail
 from inkscope_desktop.qt.app_actions import build_menu_actions, relabel
@@ -29,6 +30,7 @@ from inkscope_desktop.qt.narration import Narration
 from inkscope_desktop.qt.region_flow import RegionFlow
 from inkscope_desktop.qt.thread_bridge import ThreadBridge
 from inkscope_desktop.qt.tray import TrayIcon
+from inkscope_desktop.qt.video_flow import VideoFlow
 from inkscope_desktop.history import open_history
 from inkscope_desktop.qt.history_keeper import HistoryKeeper
 from inkscope_desktop.settings import PrivacySettings, Settings, SettingsStore
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
     from inkscope_desktop.core.instance import InstanceServer
     from inkscope_desktop.engines.base import CaptionEngine
     from inkscope_desktop.hotkeys import HotkeyListener
+    from inkscope_desktop.settings import RemoteSettings
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +94,8 @@ class InkscopeApp:
         self.controller = AppController(self.service, self.window, self.capturer, self._describe_options(settings),
                                         tray=self.tray, region_picker=self.region_flow.start, history=self.history)
         self.narration = Narration(self.window, self.controller, settings.speech)
+        self.video_flow = VideoFlow(self.controller, self.window, lambda: self.capturer.capture_screen().image,
+                                    settings.video)
         self.hotkeys: HotkeyListener | None = None
         self._server: InstanceServer | None = None
         self._is_loading_started = False
@@ -109,7 +114,8 @@ class InkscopeApp:
         remote = settings.remote
         if remote.enabled and not self._args.model and self._remote_allowed(remote.base_url):
             return create_engine("remote", model=remote.model, base_url=remote.base_url,
-                                 api_key_env=remote.api_key_env or None, timeout=float(remote.timeout_s))
+                                 api_key_env=remote.api_key_env or None, use_keyring=remote.api_key_in_keyring,
+                                 timeout=float(remote.timeout_s))
         return create_engine("qwen2-vl", model=self._args.model or settings.model.model,
                              device=self._args.device or settings.model.device)
 
@@ -168,9 +174,12 @@ class InkscopeApp:
         if self.hotkeys is not None:
             self.hotkeys.stop()
         try:
+            from inkscope_desktop.engines.api_keys import ApiKeyStore
+
             dialog = SettingsDialog(old, voices=self._voices, on_check_model=_check_model,
                                     on_delete_history=self.history.delete_all, download=_download_model,
-                                    parent=self.window)
+                                    api_keys=ApiKeyStore(env_var=old.remote.api_key_env or None),
+                                    on_check_server=_check_server, parent=self.window)
             if dialog.exec() == SettingsDialog.DialogCode.Accepted and dialog.result_settings is not None:
                 self.apply_settings(dialog.result_settings, old)
         finally:
@@ -201,6 +210,7 @@ class InkscopeApp:
             self.hotkeys.rebind(self._bindings)
         self.controller.options = self._describe_options(new)
         self.narration.use(new.speech)
+        self.video_flow.use(new.video)
         if _engine_choice(new) != _engine_choice(old) and not self._args.fake_engine:
             self._args.model = self._args.device = None  # the settings choose from now on
             self._replace_engine(self._create_engine(new))
@@ -240,9 +250,15 @@ class InkscopeApp:
             self.window.show_error(error.user_text)
 
     def _replace_engine(self, engine: CaptionEngine) -> None:
-        """Load ``engine`` in a new service; the old one is stopped off the GUI thread (it may be mid-load)."""
+        """Load ``engine`` in a new service; the old one is stopped off the GUI thread (it may be mid-load), then
+        its model is unloaded, which frees its GPU memory and ends its generation thread."""
         old, self.service = self.service, self._new_service(engine)
-        threading.Thread(target=old.stop, name="inkscope-old-engine", daemon=True).start()
+
+        def retire() -> None:
+            old.stop(timeout_s=600)  # a load in progress finishes first; a caption stops within a token
+            old.engine.unload()
+
+        threading.Thread(target=retire, name="inkscope-old-engine", daemon=True).start()
         self.controller.set_service(self.service)
         if self._is_loading_started:  # else the start-up timer starts it, as it would have the old one
             self.service.start()
@@ -265,6 +281,7 @@ class InkscopeApp:
             self.window.show()
             self.window.set_status(NO_TRAY_STATUS)
         self.controller.load_history()
+        self.video_flow.use(self.store.settings.video)  # starts the rolling screen recording if it is on
         self.narration.prepare()
         threading.Thread(target=self._read_voices, name="inkscope-voices", daemon=True).start()
         notice = self.store.take_notice()
@@ -313,9 +330,15 @@ class InkscopeApp:
         self.controller.handle_action(action)
 
     def open_image(self) -> None:
-        """Ask for image files and describe them one after the other; bad files are reported and skipped."""
-        patterns = " ".join(f"*{suffix}" for suffix in sorted(SUPPORTED_SUFFIXES))
-        paths, _ = QFileDialog.getOpenFileNames(self.window, "Open image", "", f"Images ({patterns})")
+        """Ask for image files and describe them one after the other; bad files are reported and skipped.
+        A video chosen is described instead (one at a time)."""
+        patterns = " ".join(f"*{suffix}" for suffix in sorted(SUPPORTED_SUFFIXES | VIDEO_SUFFIXES))
+        paths, _ = QFileDialog.getOpenFileNames(self.window, "Open image or video", "",
+                                                f"Images and videos ({patterns})")
+        videos = [path for path in paths if is_video_path(path)]
+        if videos:
+            self.video_flow.describe_files(videos)
+            return
         images = []
         for path in paths:
             try:
@@ -333,6 +356,7 @@ class InkscopeApp:
             self.hotkeys.stop()
             self.hotkeys = None
         self.service.stop()
+        self.video_flow.close()
         self.capturer.close()
         self.narration.close()
         self.history.set_store(None)
@@ -344,7 +368,19 @@ def _engine_choice(settings: Settings) -> tuple:
     """What decides which engine runs (a change reloads it); the detail level is per request, not here."""
     remote = settings.remote
     return (settings.model.model, settings.model.device, remote.enabled, remote.base_url, remote.model,
-            remote.api_key_env, remote.timeout_s)
+            remote.api_key_env, remote.api_key_in_keyring, remote.timeout_s)
+
+
+def _check_server(remote: RemoteSettings, typed_key: str) -> str:
+    """The settings dialog's server check (on a worker thread): does the server serve the model named there?
+
+    It sends the key the engine would send (or the one typed and not saved yet), and no image."""
+    from inkscope_desktop.engines.api_keys import read_api_key
+    from inkscope_desktop.engines.remote_check import check_server
+
+    key = typed_key or read_api_key(remote.api_key_env or None, remote.base_url,
+                                    use_keyring=remote.api_key_in_keyring)
+    return check_server(remote.base_url, remote.model, api_key=key, timeout_s=min(remote.timeout_s, 15)).text
 
 
 def _check_model(source: str) -> str:

@@ -12,7 +12,7 @@ from inkscope_desktop.core.actions import Action
 #: Menu order; None marks a separator.
 MENU_ORDER: tuple[Action | str | None, ...] = (
     Action.DESCRIBE_SCREEN, Action.DESCRIBE_WINDOW, Action.DESCRIBE_REGION, Action.DESCRIBE_CLIPBOARD,
-    "open-image", None,
+    Action.DESCRIBE_RECENT_SCREEN, "open-image", None,
     Action.ASK_FOLLOW_UP, Action.REPEAT_LAST, Action.STOP_SPEAKING, None,
     Action.SHOW_WINDOW, "settings", None,
     "quit",
@@ -37,7 +37,7 @@ def build_menu_actions(
             actions.append(None)
             continue
         if item == "open-image":
-            action = QAction("&Open image…", parent)
+            action = QAction("&Open image or video…", parent)
             action.triggered.connect(lambda _checked=False: on_open_image())
         elif item == "settings":
             if on_settings is None:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QMainWindow, QPlai
 from inkscope_desktop.core.types import CaptionResult, StopReason
 from inkscope_desktop.qt.announcer import Announcer
 from inkscope_desktop.qt.history_list import HistoryList
-from inkscope_desktop.qt.images import image_formats, images_from_mime
+from inkscope_desktop.qt.images import image_formats, images_from_mime, video_paths
 
 #: Frames drawn in the palette's text colour, and a thicker highlight-coloured one around the focus, so the
 #: areas show in any theme (a high-contrast black palette hides the style's own shaded frames).
@@ -40,6 +40,7 @@ class CaptionWindow(QMainWindow):
     question_submitted = Signal(str)
     retry_requested = Signal()
     images_received = Signal(list)  # [(PIL RGB image, source label), ...] from a paste or a drop
+    videos_received = Signal(list)  # [video file path, ...] from a paste or a drop
     history_selected = Signal(int)
     error_shown = Signal(str)  # every error put in the status line, whoever reported it
     history_deleted = Signal(int)  # the index history_selected would give
@@ -243,9 +244,10 @@ class CaptionWindow(QMainWindow):
         """Describe the image (or image files) on the clipboard."""
         mime = QGuiApplication.clipboard().mimeData()
         images, errors = images_from_mime(mime, "Pasted image") if mime is not None else ([], [])
-        if not images and not errors:
+        videos = video_paths(mime) if mime is not None else []
+        if not images and not errors and not videos:
             errors = [NO_CLIPBOARD_IMAGE]
-        self._deliver(images, errors)
+        self._deliver(images, errors, videos)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)
@@ -267,19 +269,23 @@ class CaptionWindow(QMainWindow):
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
         images, errors = images_from_mime(event.mimeData(), "Dropped image")
-        if not images and not errors:
-            errors = ["Only images can be dropped here. Drop a PNG, JPEG, WebP, BMP, GIF or TIFF file."]
+        videos = video_paths(event.mimeData())
+        if not images and not errors and not videos:
+            errors = ["Only images and videos can be dropped here. Drop a PNG, JPEG, WebP, BMP, GIF or TIFF image, "
+                      "or an MP4, MKV, WebM, MOV or AVI video."]
         event.acceptProposedAction()
-        self._deliver(images, errors)
+        self._deliver(images, errors, videos)
 
     # --- private ---------------------------------------------------------------------------------
-    def _deliver(self, images: list[tuple[Image.Image, str]], errors: list[str]) -> None:
+    def _deliver(self, images: list[tuple[Image.Image, str]], errors: list[str], videos: list[str] = ()) -> None:
         if errors:
             more = len(errors) - 1
             extra = f" {more} more {'item' if more == 1 else 'items'} could not be used." if more else ""
             self.show_error(errors[0] + extra)
         if images:
             self.images_received.emit(images)
+        if videos:
+            self.videos_received.emit(list(videos))
 
     def _insert(self, text: str, *, is_heading: bool) -> None:
         """Insert at the end through a cursor of our own, so the reader's cursor is not moved."""

@@ -26,6 +26,7 @@ from inkscope_desktop.qt.images import pil_to_qimage
 
 if TYPE_CHECKING:
     from PIL import Image
+    from PySide6.QtGui import QImage
 
     from inkscope_desktop.qt.caption_window import CaptionWindow
     from inkscope_desktop.qt.tray import TrayIcon
@@ -93,6 +94,8 @@ class AppController(QObject):
         self._last_caption = ""
         self._is_question = False  # whether the current request is a follow-up, not a caption
         self._waiting_question: str | None = None  # asked while the caption was still being written
+        #: Actions handled elsewhere (the video flow's "describe the last seconds of the screen").
+        self.action_handlers: dict[Action, Callable[[], None]] = {}
         window.question_submitted.connect(self.ask)
         window.retry_requested.connect(self.retry)
         window.images_received.connect(self.describe_images)
@@ -102,6 +105,11 @@ class AppController(QObject):
         self._pending_capture: Any = None  # a capture waiting for the window to hide
         self._capture_timer = QTimer(self, singleShot=True, interval=HIDE_FOR_CAPTURE_MS)
         self._capture_timer.timeout.connect(self._capture_after_hiding)
+
+    @property
+    def is_describing(self) -> bool:
+        """Whether a caption or answer has been asked for and has not ended yet."""
+        return self._job_id is not None
 
     @property
     def options(self) -> DescribeOptions:
@@ -123,7 +131,9 @@ class AppController(QObject):
     def handle_action(self, action: object) -> None:
         action = Action(action)
         log.info("Action %s", action.value)
-        if action is Action.DESCRIBE_SCREEN:
+        if action in self.action_handlers:
+            self.action_handlers[action]()
+        elif action is Action.DESCRIBE_SCREEN:
             self._capture_then_describe(lambda: self._capturer.capture_screen())
         elif action is Action.DESCRIBE_WINDOW:
             self._describe_capture(lambda: self._capturer.capture_active_window())
@@ -233,6 +243,16 @@ class AppController(QObject):
         self._thumbnail = pil_to_qimage(image, max_side=96)
         self.caption_started.emit(label)
         self._submit(self._conversation.request(options.prompt))
+
+    def describe_video(self, conversation: Conversation, request: CaptionRequest, label: str,
+                       thumbnail: "QImage | None" = None) -> None:
+        """Describe a video clip (``request``, maybe in parts); follow-ups ask ``conversation`` about it."""
+        self._batch.clear()
+        self._conversation = conversation
+        self._window.begin_caption(label, request.prompt)
+        self._thumbnail = thumbnail
+        self.caption_started.emit(label)
+        self._submit(request)
 
     def ask(self, question: str) -> None:
         """Ask about the current image; asked while its caption is still being written, the question waits

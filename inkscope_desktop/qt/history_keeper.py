@@ -66,12 +66,13 @@ class HistoryKeeper:
         except InkscopeError as error:
             self._window.show_error(error.user_text)
 
-    def caption_added(self, index: int, request: CaptionRequest, result: CaptionResult, image: Image.Image) -> None:
-        """Save a finished caption shown at list index ``index``."""
+    def caption_added(self, index: int, request: CaptionRequest, result: CaptionResult,
+                      image: Image.Image | None) -> None:
+        """Save a finished caption shown at list index ``index`` (``image`` None: a video, no thumbnail)."""
         self._current = None
         if self._store is None:
             return
-        thumbnail = _png_thumbnail(image) if self._store.keep_thumbnails else None
+        thumbnail = _png_thumbnail(image) if image is not None and self._store.keep_thumbnails else None
         try:
             entry_id = self._store.add_caption(None, request.source, request.prompt, result.text,
                                                engine=result.engine, timings=result.timings.as_dict(),

@@ -8,6 +8,7 @@ from PySide6.QtGui import QImage
 
 from inkscope_desktop.core.errors import ImageError
 from inkscope_desktop.core.images import load_image, load_image_bytes, to_rgb
+from inkscope_desktop.core.video import is_video_path
 
 
 def pil_to_qimage(image: Image.Image, max_side: int | None = None) -> QImage:
@@ -37,13 +38,17 @@ def qimage_to_pil(image: QImage) -> Image.Image:
 def images_from_mime(mime: QMimeData, label: str) -> tuple[list[tuple[Image.Image, str]], list[str]]:
     """The images in dropped or pasted data, and one-line errors for the parts that are not usable.
 
-    Local files win (each loaded in order; the good ones are kept); then image data (a browser's drag or
-    a copied picture); web addresses alone get advice to save the image first.
+    Local files win (each loaded in order; the good ones are kept; videos are left to ``video_paths``); then
+    image data (a browser's drag or a copied picture); web addresses alone get advice to save the image first.
     """
     images: list[tuple[Image.Image, str]] = []
     errors: list[str] = []
     urls = mime.urls() if mime.hasUrls() else []
     files = [url.toLocalFile() for url in urls if url.isLocalFile()]
+    if video_paths(mime):
+        files = [path for path in files if not is_video_path(path)]
+        if not files:
+            return images, errors
     for path in files:
         try:
             images.append((load_image(path), path))
@@ -68,3 +73,11 @@ def images_from_mime(mime: QMimeData, label: str) -> tuple[list[tuple[Image.Imag
 def image_formats(mime: QMimeData) -> list[str]:
     """The raster image types in ``mime`` (SVG is left out: it needs a renderer, not a decoder)."""
     return [name for name in mime.formats() if name.startswith("image/") and "svg" not in name]
+
+
+def video_paths(mime: QMimeData) -> list[str]:
+    """The local video files (by suffix: MP4, MKV, WebM, MOV, AVI) in dropped or pasted data, in order."""
+    if not mime.hasUrls():
+        return []
+    return [url.toLocalFile() for url in mime.urls() if url.isLocalFile() and is_video_path(url.toLocalFile())]
+

@@ -19,11 +19,14 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
 from inkscope_desktop.core.actions import Action
 from inkscope_desktop.core.errors import InkscopeError
 from inkscope_desktop.core.types import Detail
+from inkscope_desktop.engines.api_keys import ApiKeyStore
 from inkscope_desktop.qt.announcer import Announcer, is_alive
+from inkscope_desktop.qt.api_key_field import ApiKeyField
 from inkscope_desktop.qt.chord_recorder import ChordRecorder
 from inkscope_desktop.qt.thread_bridge import ThreadBridge
-from inkscope_desktop.settings import (HotkeySettings, ModelSettings, PrivacySettings, PromptSettings, Settings,
-                                       SpeechSettings, StartupSettings)
+from inkscope_desktop.qt.video_settings_page import VideoSettingsPage
+from inkscope_desktop.settings import (HotkeySettings, ModelSettings, PrivacySettings, PromptSettings, RemoteSettings,
+                                       Settings, SpeechSettings, StartupSettings)
 
 ROUTES = (("auto", "Automatic: the screen reader if one runs, else Inkscope's own voice"),
           ("screen-reader", "The screen reader"), ("own-voice", "Inkscope's own voice"), ("off", "Silent"))
@@ -40,13 +43,21 @@ class SettingsDialog(QDialog):
     deletes the saved history at once; ``on_check_model(source)`` returns a short report on that model;
     ``download(source, progress=callback)`` (if given) backs a Download button: it runs on a worker thread,
     its progress is shown in a progress bar, and it may go on after the dialog closes (it resumes anyway).
+    ``api_keys`` (if given) adds the remote server's API key field: the key is saved there (the system
+    keyring) on OK, never in the settings. ``on_check_server(remote, typed_key)`` (if given) backs a button that
+    asks the server for its models; it runs on a worker thread and returns a one-line report.
     """
 
     def __init__(self, settings: Settings, *, voices: Sequence[tuple[str, str]] = (),
                  on_delete_history: Callable[[], str] | None = None,
                  on_check_model: Callable[[str], str] | None = None,
-                 download: Callable[..., object] | None = None, parent: QWidget | None = None) -> None:
+                 download: Callable[..., object] | None = None, api_keys: ApiKeyStore | None = None,
+                 on_check_server: Callable[[RemoteSettings, str], str] | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._api_keys = api_keys
+        self._on_check_server = on_check_server
+        self._is_checking_server = False
         self.setWindowTitle("Inkscope settings")
         self.setAccessibleName("Inkscope settings")
         self._settings = settings
@@ -64,6 +75,8 @@ class SettingsDialog(QDialog):
         self._download = download
         self.tabs.addTab(self._model_tab(on_check_model), "&Model")
         self.tabs.addTab(self._privacy_tab(on_delete_history), "Pr&ivacy")
+        self.video_page = VideoSettingsPage(settings.video)
+        self.tabs.addTab(self.video_page, "&Video")
         self.tabs.addTab(self._startup_tab(), "S&tart")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
                                    | QDialogButtonBox.StandardButton.RestoreDefaults)
@@ -151,6 +164,20 @@ class SettingsDialog(QDialog):
         _add_row(form, "Server add&ress", self.remote_url)
         _add_row(form, "Model &name on the server", self.remote_model)
         _add_row(form, "API &key variable", self.remote_key_env)
+        self.api_key: ApiKeyField | None = None
+        if self._api_keys is not None:  # the key itself: only in the system keyring, never in the settings
+            self.api_key = ApiKeyField(self._api_keys, is_saved=remote.api_key_in_keyring,
+                                       url=lambda: self.remote_url.text().strip(),
+                                       env_var=lambda: self.remote_key_env.text().strip(),
+                                       tell=lambda text, is_error: self._tell(text, is_error=is_error))
+            _add_row(form, "API ke&y", self.api_key, buddy=self.api_key.edit)
+            form.addRow(self.api_key.status)
+        if self._on_check_server is not None:
+            self.check_server_button = QPushButton("&Ask the server whether it serves the model")
+            self.check_server_button.setAccessibleDescription("Asks the server above for its models (no image "
+                                                              "is sent) and says whether the model name is one.")
+            self.check_server_button.clicked.connect(self._check_server)
+            form.addRow(self.check_server_button)
         _add_row(form, "Server timeo&ut (seconds)", self.remote_timeout)
         if on_check_model is not None:
             check = QPushButton("&Check the model")
@@ -208,14 +235,24 @@ class SettingsDialog(QDialog):
                                 Detail(self.detail.currentData())),
             remote=replace(self._settings.remote, enabled=self.remote_enabled.isChecked(),
                            base_url=self.remote_url.text().strip(), model=self.remote_model.text().strip(),
-                           api_key_env=self.remote_key_env.text().strip(), timeout_s=self.remote_timeout.value()),
+                           api_key_env=self.remote_key_env.text().strip(), timeout_s=self.remote_timeout.value(),
+                           api_key_in_keyring=self._is_key_saved()),
             privacy=PrivacySettings(self.history.isChecked(), self.thumbnails.isChecked(),
                                     self.retention_days.value(), self.max_entries.value()),
+            video=self.video_page.settings(),
             startup=StartupSettings(self.start_at_login.isChecked()),
         )
 
+    def _is_key_saved(self) -> bool:
+        if self.api_key is None:
+            return self._settings.remote.api_key_in_keyring
+        return self.api_key.is_saved_for(self.remote_url.text().strip())
+
     def accept(self) -> None:
         try:
+            self.settings()  # a bad value is refused before a typed key is saved
+            if self.api_key is not None:
+                self.api_key.save_typed()
             self.result_settings = self.settings()
         except InkscopeError as error:
             self._tell(error.user_text, is_error=True)
@@ -263,6 +300,43 @@ class SettingsDialog(QDialog):
                 bridge.post(("done", f"The download failed ({error}). Try again.", True))
 
         threading.Thread(target=work, name="inkscope-model-download", daemon=True).start()
+
+    def _check_server(self) -> None:
+        if self._is_checking_server:
+            return  # one check at a time; the button keeps the focus meanwhile
+        try:
+            remote = RemoteSettings(base_url=self.remote_url.text().strip(), model=self.remote_model.text().strip(),
+                                    api_key_env=self.remote_key_env.text().strip(),
+                                    timeout_s=self.remote_timeout.value(), api_key_in_keyring=self._is_key_saved())
+        except InkscopeError as error:
+            self._tell(error.user_text, is_error=True)
+            return
+        if not remote.base_url:
+            self._tell("Fill in the server address first.", is_error=True)
+            return
+        typed_key = self.api_key.edit.text().strip() if self.api_key is not None else ""
+        self._is_checking_server = True
+        self._tell(f"Asking {remote.base_url}…")
+        bridge = ThreadBridge(self._server_checked)  # the worker only posts here; widgets change on this thread
+        self._check_bridge = bridge
+        check = self._on_check_server
+
+        def work() -> None:
+            try:
+                bridge.post((check(remote, typed_key), False))
+            except InkscopeError as error:
+                bridge.post((error.user_text, True))
+            except Exception as error:  # noqa: BLE001 - shown to the user instead of silence
+                bridge.post((f"The check failed ({error}). Try again.", True))
+
+        threading.Thread(target=work, name="inkscope-server-check", daemon=True).start()
+
+    def _server_checked(self, event: object) -> None:
+        if not is_alive(self):
+            return
+        text, is_error = event
+        self._is_checking_server = False
+        self._tell(text, is_error=is_error)
 
     def _download_event(self, event: object) -> None:
         if not is_alive(self):
@@ -312,6 +386,7 @@ class SettingsDialog(QDialog):
         self.thumbnails.setChecked(defaults.privacy.thumbnails)
         self.retention_days.setValue(defaults.privacy.retention_days)
         self.max_entries.setValue(defaults.privacy.max_entries)
+        self.video_page.show_settings(defaults.video)
         self.start_at_login.setChecked(defaults.startup.start_at_login)
         self._tell("Every setting shows its default now; OK keeps them.")
 

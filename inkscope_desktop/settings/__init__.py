@@ -6,7 +6,7 @@ store. See each module's docstring for its threading rules.
 
 from inkscope_desktop.settings.schema import (SCHEMA_VERSION, HotkeySettings, ModelSettings, PrivacySettings,
                                               PromptSettings, RemoteSettings, Settings, SpeechSettings,
-                                              StartupSettings,
+                                              StartupSettings, VideoSettings,
                                               find_conflicts)
 from inkscope_desktop.settings.store import ReadResult, SettingsStore
 
@@ -22,5 +22,6 @@ __all__ = [
     "SettingsStore",
     "SpeechSettings",
     "StartupSettings",
+    "VideoSettings",
     "find_conflicts",
 ]

@@ -52,6 +52,18 @@ def integer(label: str, low: int, high: int, unit: str = "") -> Check:
     return check
 
 
+def number(label: str, low: float, high: float, unit: str = "") -> Check:
+    """A number (whole or not) from ``low`` to ``high``, returned as a float."""
+    def check(value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+            raise fail(f"{label} must be a number, not {value!r}.", f"Choose {low:g} to {high:g}{unit}.")
+        if not low <= value <= high:
+            raise fail(f"{label} {value:g} is out of range.", f"Choose {low:g} to {high:g}{unit}.")
+        return float(value)
+
+    return check
+
+
 def optional_text(label: str, longest: int) -> Check:
     def check(value: Any) -> str | None:
         if value is None:

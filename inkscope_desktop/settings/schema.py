@@ -8,6 +8,7 @@ Reading and writing the file is ``store.py``'s job; turning dicts into settings 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from types import MappingProxyType
@@ -23,7 +24,7 @@ from inkscope_desktop.settings import checks
 from inkscope_desktop.settings.checks import SPEECH_ROUTES, find_conflicts  # noqa: F401  (re-exported)
 
 #: The version of the settings layout this code writes; ``migrations.py`` brings older files up to it.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the video group and the recent-screen action
 
 #: Words per minute the own voice may be set to (espeak-ng accepts 80 to 450).
 RATE_RANGE = (80, 450)
@@ -32,6 +33,8 @@ DEFAULT_RATE = 185
 DEFAULT_PRESET = "screen"
 MAX_RETENTION_DAYS = 36_500
 MAX_HISTORY_ENTRIES = 1_000_000
+#: The most memory the screen recording may take (its frames, uncompressed).
+MAX_RECORDING_BYTES = 512 * 2**20
 
 
 def _default_chords() -> dict[str, str]:
@@ -183,6 +186,52 @@ class StartupSettings(_Group):
     CHECKS = MappingProxyType({"start_at_login": checks.boolean("Start at login")})
 
 
+@dataclass(frozen=True)
+class VideoSettings(_Group):
+    """How videos are described, and the screen recording of "describe the last seconds of the screen".
+
+    The model sees ``fps`` frames a second of a video file, at most ``max_frames`` per part and each frame at
+    most ``frame_max_pixels``; a long video is described in parts of ``segment_s`` seconds (the CLI's
+    defaults). The screen is recorded ``recent_fps`` frames a second for ``recent_seconds``, each frame shrunk
+    to ``frame_max_pixels`` as it is taken and kept in memory only; ``keep_recent`` keeps the last seconds
+    recording all the time (off: the action records the next seconds instead).
+    """
+
+    fps: float = 1.0
+    max_frames: int = 64
+    frame_max_pixels: int = 360 * 420
+    segment_s: int = 60
+    recent_seconds: int = 10
+    recent_fps: float = 2.0
+    keep_recent: bool = False
+
+    CHECKS = MappingProxyType({
+        "fps": checks.number("Video frames per second", 0.1, 8.0),
+        "max_frames": checks.integer("Most video frames", 2, 768, " frames"),
+        "frame_max_pixels": checks.integer("The video frame size", 4 * 28 * 28, 1280 * 28 * 28, " pixels"),
+        "segment_s": checks.integer("The video part length", 5, 3600, " seconds"),
+        "recent_seconds": checks.integer("The screen recording length", 2, 120, " seconds"),
+        "recent_fps": checks.number("Screen recording frames per second", 0.5, 10.0),
+        "keep_recent": checks.boolean("Keep recording the last seconds"),
+    })
+
+    @property
+    def recent_frames(self) -> int:
+        """Frames a screen recording holds at most."""
+        return max(2, math.ceil(self.recent_seconds * self.recent_fps - 1e-9))
+
+    @property
+    def recent_max_bytes(self) -> int:
+        """The most memory a screen recording's frames take (RGB, 3 bytes a pixel)."""
+        return self.recent_frames * self.frame_max_pixels * 3
+
+    def _check_group(self) -> None:
+        if self.recent_max_bytes > MAX_RECORDING_BYTES:
+            raise checks.fail(f"The screen recording would hold up to {self.recent_max_bytes // 2**20} MB in memory.",
+                              "Record fewer seconds, fewer frames a second, or smaller frames "
+                              f"(at most {MAX_RECORDING_BYTES // 2**20} MB).")
+
+
 def _url_text(value: object) -> str:
     """An http(s) address, or "" for none."""
     if value is None or value == "":
@@ -198,6 +247,8 @@ def _url_text(value: object) -> str:
 class RemoteSettings(_Group):
     """An OpenAI-compatible server that describes instead of this computer (``enabled``): its address, the
     model's name there, the environment variable that holds its API key (never the key itself), a timeout.
+    ``api_key_in_keyring`` says a key for ``base_url`` was saved in the system keyring (``engines/api_keys.py``);
+    it is used when the environment variable is unset. The key itself is never in the settings.
 
     ``confirmed_url`` is the address the user agreed to send screenshots to; another address is asked about
     again before anything is sent.
@@ -207,6 +258,7 @@ class RemoteSettings(_Group):
     base_url: str = ""
     model: str = ""
     api_key_env: str = "INKSCOPE_API_KEY"
+    api_key_in_keyring: bool = False
     timeout_s: int = 60
     confirmed_url: str = ""
 
@@ -215,6 +267,7 @@ class RemoteSettings(_Group):
         "base_url": _url_text,
         "model": lambda value: checks.optional_text("The server's model name", 200)(value) or "",
         "api_key_env": lambda value: checks.optional_text("The API key variable", 100)(value) or "",
+        "api_key_in_keyring": checks.boolean("API key saved in the keyring"),
         "timeout_s": checks.integer("The server timeout", 1, 3600, " seconds"),
         "confirmed_url": _url_text,
     })
@@ -233,6 +286,7 @@ GROUPS: Mapping[str, type[_Group]] = MappingProxyType({
     "model": ModelSettings,
     "remote": RemoteSettings,
     "privacy": PrivacySettings,
+    "video": VideoSettings,
     "startup": StartupSettings,
 })
 
@@ -247,6 +301,7 @@ class Settings:
     model: ModelSettings = field(default_factory=ModelSettings)
     remote: RemoteSettings = field(default_factory=RemoteSettings)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
+    video: VideoSettings = field(default_factory=VideoSettings)
     startup: StartupSettings = field(default_factory=StartupSettings)
     schema_version: int = field(default=SCHEMA_VERSION, init=False)
 

@@ -41,12 +41,14 @@ def test_a_new_model_is_loaded_in_the_background(qtbot, make_app, tmp_path):
     app = make_app()
     app.start()
     first = app.service
+    qtbot.waitUntil(lambda: first.engine.is_loaded, timeout=WAIT_MS)
     old = app.store.settings
     errors = []
     app.controller.error_shown.connect(errors.append)
     app.apply_settings(replace(old, model=ModelSettings(str(tmp_path / "no-such-model"), "cpu")), old)
     assert app.service is not first
     qtbot.waitUntil(lambda: any("no-such-model" in error for error in errors), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not first.engine.is_loaded, timeout=WAIT_MS)  # the old model's memory is freed
 
 
 def test_command_line_options_override_the_settings_for_this_run(make_app):

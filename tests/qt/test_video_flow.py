@@ -1,0 +1,223 @@
+"""Videos in the tray app: a real video file dropped on the window, a bad one, and "describe the last seconds of
+the screen" recorded by a real ScreenRecorder, all through the controller, the caption service and the fake
+engine, wired as InkscopeApp wires them."""
+
+from __future__ import annotations
+
+import importlib.util
+import threading
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from PIL import Image
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+
+from inkscope_desktop.capture import fake_capturer
+from inkscope_desktop.core.actions import Action
+from inkscope_desktop.core.errors import CaptureError
+from inkscope_desktop.core.service import CaptionService
+from inkscope_desktop.engines.fake import FakeEngine
+from inkscope_desktop.qt.caption_window import CaptionWindow
+from inkscope_desktop.qt.controller import AppController
+from inkscope_desktop.qt.history_list import HistoryList
+from inkscope_desktop.qt.thread_bridge import ThreadBridge
+from inkscope_desktop.qt.video_flow import FOLLOW_UP_NOTE, VideoFlow
+from inkscope_desktop.settings import VideoSettings
+
+_spec = importlib.util.spec_from_file_location("_video_clips", Path(__file__).parents[1] / "core" / "test_video.py")
+_clips = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_clips)
+write_clip = _clips.write_clip
+
+WAIT_MS = 8000
+FAST = VideoSettings(recent_seconds=2, recent_fps=5.0)
+
+
+class RecordingEngine(FakeEngine):
+    """The fake engine, keeping every request it was asked to stream (appended on the worker thread)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.requests = []
+
+    def stream(self, request, cancel=None):
+        self.requests.append(request)
+        return super().stream(request, cancel)
+
+
+class Screen:
+    """A screen whose picture changes at every grab (called on the recorder's thread)."""
+
+    def __init__(self, *, fails: bool = False) -> None:
+        self.grabs = 0
+        self._fails = fails
+        self._lock = threading.Lock()
+
+    def grab(self) -> Image.Image:
+        if self._fails:
+            raise CaptureError("The screen cannot be captured here.", "Check that this session has a desktop.")
+        with self._lock:
+            self.grabs += 1
+            seed = self.grabs
+        pixels = np.random.default_rng(seed).integers(0, 256, (360, 640, 3), dtype=np.uint8)
+        return Image.fromarray(pixels, "RGB")
+
+
+@pytest.fixture
+def make_app(qtbot):
+    apps = []
+
+    def make(settings: VideoSettings = FAST, *, screen: Screen | None = None):
+        window = CaptionWindow()
+        qtbot.addWidget(window)
+        app = SimpleNamespace(engine=RecordingEngine(), window=window, screen=screen or Screen())
+        app.bridge = ThreadBridge(lambda event: app.controller.handle_event(event), window)
+        app.service = CaptionService(app.engine, app.bridge.post)
+        app.controller = AppController(app.service, window, fake_capturer(Image.new("RGB", (64, 48))))
+        app.flow = VideoFlow(app.controller, window, app.screen.grab, settings)
+        app.history = window.findChild(HistoryList)
+        app.announced = []
+        window.announcer.announced.connect(lambda text, assertive: app.announced.append((text, assertive)))
+        apps.append(app)
+        window.show()
+        qtbot.waitExposed(window)
+        app.service.start()
+        return app
+
+    yield make
+    for app in apps:
+        app.flow.close()
+        app.service.stop()
+        app.window.close()
+
+
+def drop(app, *paths: Path) -> None:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path)) for path in paths])
+    args = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(QPoint(20, 20), *args)
+    QApplication.sendEvent(app.window, enter)
+    assert enter.isAccepted()
+    QApplication.sendEvent(app.window, QDropEvent(QPointF(20, 20), *args))
+
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory) -> Path:
+    return write_clip(tmp_path_factory.mktemp("video") / "clip.mp4")
+
+
+def test_a_dropped_video_is_described_and_follow_ups_ask_about_the_whole_clip(qtbot, make_app, clip):
+    app = make_app()
+    with qtbot.waitSignal(app.controller.caption_finished, timeout=WAIT_MS) as finished:
+        drop(app, clip)
+    request = app.engine.requests[0]
+    assert request.image is None and request.subject == "video" and request.source == str(clip)
+    assert request.video.path == str(clip) and request.video.end_s == pytest.approx(3.0, abs=0.2)
+    assert (request.video.fps, request.video.max_frames, request.video.start_s) == (1.0, 64, 0.0)  # one part
+    assert finished.args[0].text == app.window.caption_text() == app.engine.script_for(request)
+    assert ("Describing the video (0:03 long).", False) in app.announced
+    assert app.window.status_text().endswith(FOLLOW_UP_NOTE)
+    assert app.history.entry(0).source_label == str(clip)
+    with qtbot.waitSignal(app.controller.caption_finished, timeout=WAIT_MS):
+        app.controller.ask("What moves?")
+    question = app.engine.requests[1]
+    assert question.video.path == str(clip) and question.video.segment_s is None  # the whole clip at once
+    assert len(question.history) == 1 and question.history[0].answer == finished.args[0].text
+    assert not app.window.status_text().endswith(FOLLOW_UP_NOTE)  # said after the caption only
+
+
+def test_a_long_video_is_described_in_parts_with_their_time_ranges(qtbot, make_app, tmp_path):
+    long_clip = write_clip(tmp_path / "long.mp4", seconds=11.0, fps=2, size=(64, 48))
+    app = make_app(VideoSettings(segment_s=5))
+    with qtbot.waitSignal(app.controller.caption_finished, timeout=WAIT_MS) as finished:
+        drop(app, long_clip)
+    text = finished.args[0].text
+    assert [line.split(": ", 1)[0] for line in text.split("\n")] == ["0:00–0:05", "0:05–0:10", "0:10–0:11"]
+    assert [(r.video.start_s, r.video.end_s) for r in app.engine.requests] == [(0.0, 5.0), (5.0, 10.0),
+                                                                               (10.0, pytest.approx(11.0, abs=0.2))]
+    assert ("Describing the video (0:11 long) in 3 parts of up to 5 seconds.", False) in app.announced
+
+
+def test_a_bad_video_is_a_one_line_error_and_the_app_stays_usable(qtbot, make_app, tmp_path, clip):
+    app = make_app()
+    bad = tmp_path / "broken.mp4"
+    bad.write_text("not a video at all\n")
+    errors = []
+    app.controller.error_shown.connect(errors.append)
+    drop(app, bad)
+    assert len(errors) == 1 and "broken.mp4 is not a readable video" in errors[0] and "\n" not in errors[0]
+    assert (errors[0], True) in app.announced  # announced assertively
+    assert app.window.status_text() == f"Error: {errors[0]}" and app.engine.requests == []
+    empty = tmp_path / "empty.mov"
+    empty.write_bytes(b"")
+    drop(app, empty)
+    assert "empty (0 bytes)" in errors[-1]
+    with qtbot.waitSignal(app.controller.caption_finished, timeout=WAIT_MS):
+        drop(app, clip)
+
+
+def test_the_last_seconds_are_recorded_first_when_nothing_is_kept(qtbot, make_app):
+    app = make_app()
+    assert app.flow.rolling_recorder is None
+    with qtbot.waitSignal(app.controller.caption_finished, timeout=WAIT_MS):
+        app.controller.handle_action(Action.DESCRIBE_RECENT_SCREEN)
+        assert app.flow.is_recording and ("Recording 2 seconds", False) in app.announced
+    request = app.engine.requests[0]
+    clip = request.video
+    assert clip.is_in_memory and clip.frames_fps == 5.0 and 8 <= len(clip.frames) <= 10
+    assert request.source == "The last 2 seconds of the screen" and request.subject == "video"
+    assert all(frame.width * frame.height <= FAST.frame_max_pixels for frame in clip.frames)
+    assert not [thread for thread in threading.enumerate() if thread.name == "inkscope-screen-recorder"]
+
+
+def test_the_rolling_recording_is_described_at_once(qtbot, make_app):
+    app = make_app()
+    app.flow.use(VideoSettings(recent_seconds=2, recent_fps=10.0, keep_recent=True))
+    recorder = app.flow.rolling_recorder
+    assert recorder.is_running and recorder.max_frames == 20
+    qtbot.waitUntil(lambda: len(recorder.frames()) >= 4, timeout=WAIT_MS)
+    with qtbot.waitSignal(app.controller.caption_finished, timeout=WAIT_MS):
+        app.controller.handle_action(Action.DESCRIBE_RECENT_SCREEN)
+        assert not app.flow.is_recording  # no waiting: the last seconds are there
+    assert len(app.engine.requests[0].video.frames) >= 4 and recorder.is_running
+    app.flow.use(FAST)  # turned off in the settings: the recording stops and its frames go
+    assert app.flow.rolling_recorder is None and not recorder.is_running
+
+
+def test_stop_speaking_cancels_a_recording(qtbot, make_app):
+    app = make_app()
+    app.controller.handle_action(Action.DESCRIBE_RECENT_SCREEN)
+    app.controller.handle_action(Action.STOP_SPEAKING)
+    assert not app.flow.is_recording
+    assert app.window.status_text() == "Recording stopped; nothing was described."
+    qtbot.wait(2500)
+    assert app.engine.requests == []
+
+
+def test_a_screen_that_cannot_be_recorded_is_a_one_line_error(qtbot, make_app):
+    app = make_app(screen=Screen(fails=True))
+    errors = []
+    app.controller.error_shown.connect(errors.append)
+    app.controller.handle_action(Action.DESCRIBE_RECENT_SCREEN)
+    qtbot.waitUntil(lambda: bool(errors), timeout=WAIT_MS)
+    assert errors == ["The screen cannot be captured here. Check that this session has a desktop."]
+    assert app.engine.requests == []
+
+
+def test_a_pasted_video_file_is_described(qtbot, make_app, clip):
+    from PySide6.QtGui import QGuiApplication
+
+    app = make_app()
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(clip))])  # a file copied in a file manager
+    QGuiApplication.clipboard().setMimeData(mime)  # the clipboard owns it now
+    try:
+        with qtbot.waitSignal(app.controller.caption_finished, timeout=WAIT_MS):
+            app.window.paste_image()
+    finally:
+        QGuiApplication.clipboard().clear()  # deletes it while Qt is still up
+    assert app.engine.requests[0].video.path == str(clip)
