@@ -24,7 +24,7 @@ VERSION_KEY = "schema_version"
 
 
 def to_dict(settings: Settings) -> dict[str, Any]:
-    """Every setting as JSON-ready data: ``{"schema_version": 1, "hotkeys": {...}, "speech": {...}, ...}``.
+    """Every setting as JSON-ready data: ``{"schema_version": 2, "hotkeys": {...}, "speech": {...}, ...}``.
 
     The hotkeys group is written as ``{action name: chord}`` directly, the form people edit by hand.
     """

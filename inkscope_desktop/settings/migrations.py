@@ -1,8 +1,8 @@
 """Bringing a settings file written by an older version up to the current layout, one version at a time.
 
 A migration is a pure function from the dict of version N to the dict of version N+1, registered in
-``MIGRATIONS`` under N. Version 1 is the first layout, so the table is empty for now; when the layout
-changes, bump ``schema.SCHEMA_VERSION`` and add the step here (with a test that loads an old file).
+``MIGRATIONS`` under N. When the layout changes, bump ``schema.SCHEMA_VERSION`` and add the step here
+(with a test that loads an old file).
 Pure functions: safe from any thread.
 """
 
@@ -13,15 +13,37 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from inkscope_desktop.core.errors import SettingsError
+from inkscope_desktop.core.actions import Action
+from inkscope_desktop.core.errors import HotkeyError, SettingsError
+from inkscope_desktop.hotkeys.chords import Chord
 from inkscope_desktop.settings.codec import VERSION_KEY
-from inkscope_desktop.settings.schema import SCHEMA_VERSION
+from inkscope_desktop.settings.schema import SCHEMA_VERSION, HotkeySettings
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
-#: {N: the step from version N to N+1}. Example of a future step (a renamed key):
-#:     def _v1_to_v2(data): data["speech"]["words_per_minute"] = data["speech"].pop("rate", 185); return data
-MIGRATIONS: Mapping[int, Migration] = {}
+
+def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 adds "describe the last seconds of the screen", whose default chord a version-1 user may
+    already have given to another action: then it starts unbound, instead of the clash sending every
+    hotkey back to its default. (The new "video" group needs nothing: its defaults apply.)"""
+    hotkeys = data.get("hotkeys")
+    new = Action.DESCRIBE_RECENT_SCREEN.value
+    default = HotkeySettings().chords[new]
+    if not isinstance(hotkeys, dict) or new in hotkeys or not default:
+        return data
+    taken = set()
+    for text in hotkeys.values():
+        try:
+            taken.add(str(Chord.parse(text)))
+        except (HotkeyError, TypeError, AttributeError):
+            continue  # a bad chord is reported when the group is read
+    if default in taken:
+        hotkeys[new] = ""
+    return data
+
+
+#: {N: the step from version N to N+1}.
+MIGRATIONS: Mapping[int, Migration] = {1: _v1_to_v2}
 
 _ADVICE = "Fix the file by hand or run: inkscope-desktop config reset"
 

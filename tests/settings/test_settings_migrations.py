@@ -7,8 +7,10 @@ import json
 
 import pytest
 
+from inkscope_desktop.core.actions import Action
 from inkscope_desktop.core.errors import SettingsError
-from inkscope_desktop.settings import Settings, SettingsStore
+from inkscope_desktop.settings import SCHEMA_VERSION, HotkeySettings, Settings, SettingsStore
+from inkscope_desktop.settings.codec import from_dict
 from inkscope_desktop.settings.migrations import MIGRATIONS, file_version, migrate
 
 
@@ -26,10 +28,27 @@ def _v2_to_v3(data):
 STEPS = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
-def test_version_1_is_current_so_there_are_no_steps_yet():
-    assert MIGRATIONS == {}
-    assert migrate({"schema_version": 1, "speech": {"rate": 200}}).data == {"schema_version": 1,
-                                                                           "speech": {"rate": 200}}
+def test_the_current_version_needs_no_step():
+    assert migrate({"schema_version": SCHEMA_VERSION, "speech": {"rate": 200}}).data == {
+        "schema_version": SCHEMA_VERSION, "speech": {"rate": 200}}
+
+
+def test_version_1_keeps_a_users_chord_that_version_2_gives_the_new_recent_screen_action():
+    old = {"schema_version": 1, "hotkeys": {"describe-screen": "ctrl+alt+shift+h", "describe-window": ""}}
+    migrated = migrate(old)
+    assert migrated.from_version == 1 and migrated.data["schema_version"] == 2
+    assert migrated.data["hotkeys"]["describe-recent-screen"] == ""
+    settings = from_dict(migrated.data)
+    assert settings.hotkeys.chord(Action.DESCRIBE_SCREEN) == "Ctrl+Alt+Shift+H"
+    assert settings.hotkeys.chord(Action.DESCRIBE_RECENT_SCREEN) == ""
+    assert settings.hotkeys.chord(Action.DESCRIBE_REGION) == HotkeySettings().chord(Action.DESCRIBE_REGION)
+
+
+def test_version_1_without_a_clash_gets_the_new_actions_default_chord():
+    untouched = migrate({"hotkeys": {"describe-screen": "Ctrl+Alt+Shift+J"}, "speech": {"rate": 200}}).data
+    assert "describe-recent-screen" not in untouched["hotkeys"]
+    assert from_dict(untouched).hotkeys.chord(Action.DESCRIBE_RECENT_SCREEN) == "Ctrl+Alt+Shift+H"
+    assert MIGRATIONS[1]({"hotkeys": "not a group"}) == {"hotkeys": "not a group"}
 
 
 def test_steps_run_in_order_from_the_files_version_without_changing_the_input():

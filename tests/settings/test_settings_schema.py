@@ -18,7 +18,7 @@ from inkscope_desktop.settings import (SCHEMA_VERSION, HotkeySettings, ModelSett
 
 def test_the_defaults_are_the_documented_ones():
     settings = Settings()
-    assert settings.schema_version == SCHEMA_VERSION == 1
+    assert settings.schema_version == SCHEMA_VERSION == 2
     assert settings.hotkeys.bindings() == default_bindings()
     assert settings.hotkeys.chord(Action.SHOW_WINDOW) == ""
     assert settings.speech == SpeechSettings("auto", None, 185, 1.0, True)
