@@ -77,7 +77,7 @@ def describe_in_batches(engine: "Qwen2VLEngine", requests: Iterable[CaptionReque
 
 def _run(engine: "Qwen2VLEngine", items: list[CaptionRequest | InkscopeError],
          batch_size: int) -> Iterator[CaptionResult | InkscopeError]:
-    from inkscope_desktop.engines.qwen2vl import is_out_of_memory
+    from inkscope_desktop.engines.gpu_memory import is_out_of_memory
 
     outcomes: dict[int, CaptionResult | InkscopeError] = {}
     live: list[int] = []
@@ -127,7 +127,7 @@ def describe_batch(engine: "Qwen2VLEngine", requests: list[CaptionRequest],
     from qwen_vl_utils import process_vision_info
     from transformers import StoppingCriteriaList
 
-    from inkscope_desktop.engines.qwen2vl import image_processor_device
+    from inkscope_desktop.engines.image_reuse import image_processor_device
 
     engine.load()
     if len({(request.max_new_tokens, request.sampling) for request in requests}) > 1:

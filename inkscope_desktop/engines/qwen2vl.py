@@ -11,13 +11,14 @@ from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
-from inkscope_desktop.core.errors import GenerationError, ModelError
+from inkscope_desktop.core.errors import ModelError
 from inkscope_desktop.core.prompts import build_messages
 from inkscope_desktop.core.types import CaptionRequest, CaptionResult, Detail, StopReason, Timings
 from inkscope_desktop.engines import fast_path as fast_path_module
+from inkscope_desktop.engines import gpu_memory
 from inkscope_desktop.engines.base import CaptionEngine, ProgressCallback
 from inkscope_desktop.engines.generation import POLL_S, GenerateRun, GenerationThread, token_streamer
-from inkscope_desktop.engines.image_reuse import ImageReuse
+from inkscope_desktop.engines.image_reuse import ImageReuse, image_processor_device
 from inkscope_desktop.engines.model_source import DEFAULT_MODEL_ID, resolve_model
 from inkscope_desktop.engines.torch_device import pick_device, pick_dtype
 from inkscope_desktop.engines.video_inputs import decode_video_items, processor_video_kwargs
@@ -119,12 +120,12 @@ class Qwen2VLEngine(CaptionEngine):
         try:
             model = model.to(device).eval()
         except RuntimeError as error:
-            raise _memory_error(error, "loading") from error
+            raise gpu_memory.load_memory_error(error, "loading") from error
         self._model, self._processor = model, processor
         self._worker = GenerationThread()
         self._reuse = ImageReuse(model, processor)
         self.device, self.model_path = device, path
-        self.memory_after_load = _allocated(device)
+        self.memory_after_load = gpu_memory.allocated(device)
         self._prepare_fast_path()
         self.load_seconds = time.perf_counter() - started
         log.info("Loaded %s on %s as %s in %.1f s (%s); %s", path, device, dtype, self.load_seconds,
@@ -246,7 +247,7 @@ class Qwen2VLEngine(CaptionEngine):
         fast = self._fast.generate_kwargs(prompt_tokens, request.max_new_tokens, at_least=cache_at_least) \
             if self._fast is not None else None
         kwargs.update(fast or {})
-        _reset_peak(self.device)
+        gpu_memory.reset_peak(self.device)
         streamer = token_streamer(self._processor.tokenizer, skip_prompt=True, skip_special_tokens=True,
                                   timeout=POLL_S)
         assert self._worker is not None
@@ -264,9 +265,9 @@ class Qwen2VLEngine(CaptionEngine):
                 yield chunk
         finally:
             run.stop_and_join()
-        self.last_peak_memory = _peak(self.device)
+        self.last_peak_memory = gpu_memory.peak(self.device)
         if run.error is not None:
-            raise _generation_error(run.error, self.device) from run.error
+            raise gpu_memory.generation_error(run.error) from run.error
         ended = time.perf_counter()
         new_tokens = streamer.new_tokens
         if cancel.is_set():
@@ -297,15 +298,6 @@ class Qwen2VLEngine(CaptionEngine):
 
 
 
-def image_processor_device(processor: Any, device: str | None) -> dict[str, Any]:
-    """``device=`` for the processor call where its image processor can normalise on the GPU (the torchvision
-    backend can: a 1280x720 screenshot's patches then take a few ms instead of tens on the CPU)."""
-    if not (device or "").startswith("cuda"):
-        return {}
-    kinds = {kind.__name__ for kind in type(getattr(processor, "image_processor", None)).__mro__}
-    return {"device": device} if kinds & {"TorchvisionBackend", "BaseImageProcessorFast"} else {}
-
-
 def _warm_up_image() -> Any:
     """A 1280x720 image of seeded noise: a screenshot's size, never blank."""
     import numpy as np
@@ -313,61 +305,3 @@ def _warm_up_image() -> Any:
 
     pixels = np.random.default_rng(7).integers(0, 256, size=(720, 1280, 3), dtype=np.uint8)
     return Image.fromarray(pixels, "RGB")
-
-
-def _allocated(device: str | None) -> int:
-    if not (device or "").startswith("cuda"):
-        return 0
-    import torch
-
-    return int(torch.cuda.memory_allocated(device))
-
-
-def _reset_peak(device: str | None) -> None:
-    if (device or "").startswith("cuda"):
-        import torch
-
-        torch.cuda.reset_peak_memory_stats(device)
-
-
-def _peak(device: str | None) -> int:
-    if not (device or "").startswith("cuda"):
-        return 0
-    import torch
-
-    return int(torch.cuda.max_memory_allocated(device))
-
-
-def is_out_of_memory(error: BaseException) -> bool:
-    return "out of memory" in str(error).lower() or type(error).__name__ == "OutOfMemoryError"
-
-
-def _memory_error(error: BaseException, doing: str) -> Exception:
-    if is_out_of_memory(error):
-        _free_cached_memory()
-        return ModelError(
-            f"The GPU does not have enough free memory for the model ({doing}).",
-            "Close other GPU programs, or choose the CPU in Settings, Model (or --device cpu).",
-        )
-    return error if isinstance(error, Exception) else RuntimeError(str(error))
-
-
-def _free_cached_memory() -> None:
-    import torch
-
-    if torch.cuda.is_available():
-        torch.cuda.empty_cache()
-
-
-def _generation_error(error: BaseException, device: str | None = None) -> GenerationError:
-    if is_out_of_memory(error):
-        _free_cached_memory()
-        return GenerationError(
-            "The GPU ran out of memory while describing.",
-            "Choose a lower detail level (or a smaller --batch-size for folders), close other GPU programs, "
-            "or use --device cpu.",
-        )
-    return GenerationError(
-        f"The model failed while generating ({type(error).__name__}: {error}).",
-        "Try again; if it keeps failing, reload the model or choose --device cpu.",
-    )
