@@ -178,5 +178,22 @@ def split_sentences(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> list[str]:
 
 
 def speakable(piece: str) -> str:
-    """``piece`` without Markdown marks a voice would read out (``**``, ``#``, bullets, rules); may be ''."""
-    return " ".join(_SPEECH_NOISE.sub(" ", piece).split())
+    """``piece`` as a voice should say it: without Markdown marks (``**``, ``#``, bullets, rules), and with a
+    video part's heading ("1:00–2:00: ") in words, which voices otherwise read digit by digit; may be ''."""
+    return " ".join(_SPEECH_NOISE.sub(" ", _TIME_RANGE_HEADING.sub(_spoken_range, piece)).split())
+
+
+#: The heading a video part's caption starts with (``core.video.format_time_range`` and a colon).
+_TIME_RANGE_HEADING = re.compile(r"^(\s*)((?:\d+:)?\d{1,2}:\d{2})–((?:\d+:)?\d{1,2}:\d{2}):(?=\s)", re.MULTILINE)
+
+
+def _spoken_range(match: re.Match[str]) -> str:
+    return f"{match[1]}From {_spoken_time(match[2])} to {_spoken_time(match[3])}:"
+
+
+def _spoken_time(text: str) -> str:
+    """"1:05" -> "1 minute 5 seconds", "1:00:00" -> "1 hour", "0:00" -> "0 seconds"."""
+    hours, minutes, seconds = ([0] * 3 + [int(part) for part in text.split(":")])[-3:]
+    parts = [f"{count} {unit}{'' if count == 1 else 's'}"
+             for count, unit in ((hours, "hour"), (minutes, "minute"), (seconds, "second")) if count]
+    return " ".join(parts) or "0 seconds"

@@ -115,6 +115,18 @@ def test_speakable_drops_markdown_marks(piece, spoken):
     assert speakable(piece) == spoken
 
 
+@pytest.mark.parametrize("piece, spoken", [
+    ("0:00–1:00: A man walks in.", "From 0 seconds to 1 minute: A man walks in."),
+    ("1:00–2:05: He sits.", "From 1 minute to 2 minutes 5 seconds: He sits."),
+    ("59:30–1:00:30: Credits roll.", "From 59 minutes 30 seconds to 1 hour 30 seconds: Credits roll."),
+    ("The meeting is 10:00–11:00: in room 4.", "The meeting is 10:00–11:00: in room 4."),  # not a heading
+    ("The clock shows 10:30.", "The clock shows 10:30."),
+    ("He leaves\n1:00–2:00: A car.", "He leaves From 1 minute to 2 minutes: A car."),  # a part without a full stop
+])
+def test_a_video_parts_heading_is_spoken_in_words(piece, spoken):
+    assert speakable(piece) == spoken
+
+
 # --- properties -----------------------------------------------------------------------------------------
 WORDS = st.sampled_from([
     "a", "window", "the", "Dr.", "e.g.", "U.S.", "etc.", "3.5", "v1.2.3", "42", "file.txt", "J.", "p.m.",
