@@ -3,29 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TypeVar
 
-from PIL import Image
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QFont, QGuiApplication, QImage, QKeySequence, \
-    QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QMainWindow, QPlainTextEdit, QPushButton, QSplitter, \
-    QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QFont, QGuiApplication, QImage, QTextCharFormat, \
+    QTextCursor
+from PySide6.QtWidgets import QMainWindow, QWidget
 
 from inkscope_desktop.core.types import CaptionResult, StopReason
 from inkscope_desktop.qt.announcer import Announcer
-from inkscope_desktop.qt.history_list import HistoryList
-from inkscope_desktop.qt.images import image_formats, images_from_mime, video_paths
-
-#: Frames drawn in the palette's text colour, and a thicker highlight-coloured one around the focus, so the
-#: areas show in any theme (a high-contrast black palette hides the style's own shaded frames).
-_FRAMES = """
-QPlainTextEdit, QLineEdit, QListWidget { border: 1px solid palette(window-text); padding: 1px; }
-QPlainTextEdit:focus, QLineEdit:focus, QListWidget:focus { border: 2px solid palette(highlight); padding: 0px; }
-"""
-_RESTYLE_EVENTS = (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange, QEvent.Type.ThemeChange)
-_W = TypeVar("_W", bound=QWidget)
-NO_CLIPBOARD_IMAGE = "The clipboard holds no image. Copy an image (or an image file) first, then press Ctrl+V."
+from inkscope_desktop.qt.caption_layout import RESTYLE_EVENTS, build_controls, build_menus, restyle
+from inkscope_desktop.qt.media_intake import ReceivedMedia, accepts_drag, dropped_media, pasted_media
 
 
 class CaptionWindow(QMainWindow):
@@ -61,65 +48,22 @@ class CaptionWindow(QMainWindow):
 
     # --- building --------------------------------------------------------------------------------
     def _build_widgets(self) -> None:
-        selectable = Qt.TextInteractionFlag.TextSelectableByKeyboard | Qt.TextInteractionFlag.TextSelectableByMouse
-        self._caption = _named(QPlainTextEdit(readOnly=True), "Caption",
-                               "The description of the image, growing as it is written, and any follow-up "
-                               "answers. Read it with the arrow keys. Alt+C copies the caption.")
-        self._caption.setTextInteractionFlags(selectable)
-        self._caption.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self._question = _named(QLineEdit(placeholderText="Ask about this image, then press Enter"), "Question",
-                                "Type a follow-up question about the same image and press Enter. Alt+Q comes here.")
+        controls = build_controls(self)
+        self._caption = controls.caption
+        self._question = controls.question
+        self._ask = controls.ask
+        self._history = controls.history
+        self._history_search = controls.history_search
+        self._status = controls.status
+        self._areas = controls.areas
         self._question.returnPressed.connect(self._submit_question)
-        self._ask = _named(QPushButton("Ask", autoDefault=False), "Ask", "Sends the question, like Enter.")
         self._ask.clicked.connect(self._submit_question)
-        self._history = HistoryList()
         self._history.entry_chosen.connect(self._history_chosen)
         self._history.entry_deleted.connect(self._history_deleted)
-        self._history_search = _named(QLineEdit(placeholderText="Search history", clearButtonEnabled=True),
-                                      "Search history", "Shows only the captions that contain these words.")
         self._history_search.textChanged.connect(self._filter_history)
-        self._status = _named(QLabel("Ready.", wordWrap=True), "Status",
-                              "What Inkscope is doing now, or the last error and what to do.")
-        self._status.setTextInteractionFlags(selectable)
-        self._status.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # reachable by Tab, to read it again
-        for widget in (self._caption, self._question):
-            widget.setAcceptDrops(False)  # drops go to the window, which takes images
-
-        splitter = QSplitter(Qt.Orientation.Horizontal, childrenCollapsible=False)
-        splitter.addWidget(_labelled("Caption", self._caption))
-        history_pane = QWidget()
-        history_layout = QVBoxLayout(history_pane)
-        history_layout.setContentsMargins(0, 0, 0, 0)
-        history_layout.addWidget(_labelled("&History", self._history))
-        history_layout.addWidget(self._history_search)
-        splitter.addWidget(history_pane)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
-        ask_row = QHBoxLayout()
-        ask_row.addWidget(QLabel("Question:", buddy=self._question))
-        ask_row.addWidget(self._question, 1)
-        ask_row.addWidget(self._ask)
-        central = QWidget()
-        central.setStyleSheet(_FRAMES)
-        layout = QVBoxLayout(central)
-        layout.addWidget(splitter, 1)
-        layout.addLayout(ask_row)
-        layout.addWidget(self._status)
-        self.setCentralWidget(central)
-        order = (self._caption, self._question, self._ask, self._history, self._history_search, self._status)
-        for first, second in zip(order, order[1:]):
-            QWidget.setTabOrder(first, second)
-        self._areas = (self._caption, self._question, self._history)
 
     def _build_menus(self, menu_actions: Sequence[QAction | None]) -> None:
-        app_menu = self.menuBar().addMenu("&Inkscope")
-        for action in menu_actions:
-            if action is None:
-                app_menu.addSeparator()
-            else:
-                app_menu.addAction(action)
-        window_menu = self.menuBar().addMenu("&Window")
-        keys = (
+        build_menus(self, menu_actions, (
             ("Copy caption", "Alt+C", self.copy_caption),
             ("Retry", "Alt+R", self.retry_requested.emit),
             ("Ask a question", "Alt+Q", self.focus_question),
@@ -129,14 +73,7 @@ class CaptionWindow(QMainWindow):
             ("Next area", "F6", lambda: self._cycle_area(1)),
             ("Previous area", "Shift+F6", lambda: self._cycle_area(-1)),
             ("Hide window", "Esc", self._escape),
-        )
-        for text, key, slot in keys:
-            action = QAction(text, self)
-            action.setShortcut(QKeySequence(key))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            action.triggered.connect(lambda _checked=False, run=slot: run())
-            window_menu.addAction(action)
-            self.addAction(action)  # shortcuts work while the menu bar is hidden or native
+        ))
 
     # --- public API (GUI thread) -----------------------------------------------------------------
     @property
@@ -242,24 +179,16 @@ class CaptionWindow(QMainWindow):
 
     def paste_image(self) -> None:
         """Describe the image (or image files) on the clipboard."""
-        mime = QGuiApplication.clipboard().mimeData()
-        images, errors = images_from_mime(mime, "Pasted image") if mime is not None else ([], [])
-        videos = video_paths(mime) if mime is not None else []
-        if not images and not errors and not videos:
-            errors = [NO_CLIPBOARD_IMAGE]
-        self._deliver(images, errors, videos)
+        self._deliver(pasted_media())
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)
-        if event.type() in _RESTYLE_EVENTS and self.centralWidget() is not None:
-            central = self.centralWidget()  # style sheets resolve palette() once: resolve them again
-            central.setStyleSheet("")
-            central.setStyleSheet(_FRAMES)
+        if event.type() in RESTYLE_EVENTS and self.centralWidget() is not None:
+            restyle(self.centralWidget())  # style sheets resolve palette() once: resolve them again
 
     # --- drag and drop ---------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
-        mime = event.mimeData()
-        if mime.hasUrls() or mime.hasImage() or image_formats(mime):
+        if accepts_drag(event.mimeData()):
             event.acceptProposedAction()
         else:
             event.ignore()
@@ -268,24 +197,18 @@ class CaptionWindow(QMainWindow):
         event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
-        images, errors = images_from_mime(event.mimeData(), "Dropped image")
-        videos = video_paths(event.mimeData())
-        if not images and not errors and not videos:
-            errors = ["Only images and videos can be dropped here. Drop a PNG, JPEG, WebP, BMP, GIF or TIFF image, "
-                      "or an MP4, MKV, WebM, MOV or AVI video."]
+        received = dropped_media(event.mimeData())
         event.acceptProposedAction()
-        self._deliver(images, errors, videos)
+        self._deliver(received)
 
     # --- private ---------------------------------------------------------------------------------
-    def _deliver(self, images: list[tuple[Image.Image, str]], errors: list[str], videos: list[str] = ()) -> None:
-        if errors:
-            more = len(errors) - 1
-            extra = f" {more} more {'item' if more == 1 else 'items'} could not be used." if more else ""
-            self.show_error(errors[0] + extra)
-        if images:
-            self.images_received.emit(images)
-        if videos:
-            self.videos_received.emit(list(videos))
+    def _deliver(self, received: ReceivedMedia) -> None:
+        if received.errors:
+            self.show_error(received.error_line())
+        if received.images:
+            self.images_received.emit(received.images)
+        if received.videos:
+            self.videos_received.emit(list(received.videos))
 
     def _insert(self, text: str, *, is_heading: bool) -> None:
         """Insert at the end through a cursor of our own, so the reader's cursor is not moved."""
@@ -334,18 +257,3 @@ class CaptionWindow(QMainWindow):
         else:
             self.showMinimized()
 
-
-def _named(widget: _W, name: str, description: str) -> _W:
-    widget.setAccessibleName(name)
-    widget.setAccessibleDescription(description)
-    return widget
-
-
-def _labelled(text: str, widget: QWidget) -> QWidget:
-    """``widget`` under a label that names it (and gives its Alt key, if ``text`` has an &)."""
-    holder = QWidget()
-    layout = QVBoxLayout(holder)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.addWidget(QLabel(text, buddy=widget))
-    layout.addWidget(widget, 1)
-    return holder

@@ -8,21 +8,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import time
-
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from inkscope_desktop.core.actions import Action
 from inkscope_desktop.core.conversation import Conversation
-from inkscope_desktop.core.errors import InkscopeError
 from inkscope_desktop.core.prompts import preset_prompt
 from inkscope_desktop.core.service import (
     CaptionService, Chunk, Failed, Finished, LoadFailed, Loading, Queued, Ready, ServiceEvent, Started,
 )
 from inkscope_desktop.core.types import CaptionRequest, Detail
+from inkscope_desktop.qt.capture_flow import CaptureFlow, bring_to_front
 from inkscope_desktop.qt.history_keeper import HistoryKeeper
-from inkscope_desktop.qt.icons import IconState
 from inkscope_desktop.qt.images import pil_to_qimage
+from inkscope_desktop.qt.status_presenter import StatusPresenter
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -32,11 +30,6 @@ if TYPE_CHECKING:
     from inkscope_desktop.qt.tray import TrayIcon
 
 log = logging.getLogger(__name__)
-
-#: How long the caption window stays hidden so a screen capture does not show it.
-HIDE_FOR_CAPTURE_MS = 150
-#: The "generating at N tokens/s" status is refreshed at most this often (it is not announced).
-RATE_REFRESH_S = 0.5
 
 
 @dataclass
@@ -54,7 +47,8 @@ class AppController(QObject):
 
     Service events arrive through a queued bridge (``handle_event``), actions from hotkeys, IPC and menus
     through ``handle_action``. A new request replaces the running one (the service cancels it); several
-    dropped images are described one after the other.
+    dropped images are described one after the other. Captures are taken by a :class:`CaptureFlow`, and the
+    status line and tray are told what goes on by a :class:`StatusPresenter`.
 
     Signals, for speech and for tests: ``caption_started(source)``, ``chunk_shown(text)`` once a chunk is in
     the window, ``caption_finished(result)`` for a completed answer, ``caption_stopped()`` when one was
@@ -79,16 +73,12 @@ class AppController(QObject):
         self.speak: Callable[[str], None] | None = None
         self._service = service
         self._window = window
-        self._capturer = capturer
         self._options = options or DescribeOptions()
-        self._tray = tray
-        self._region_picker = region_picker
+        self._status = StatusPresenter(window, tray)
+        self._capture = CaptureFlow(window, capturer, region_picker, self.describe, self._status.fail, self)
         self._conversation: Conversation | None = None
         self._request: CaptionRequest | None = None
         self._job_id: int | None = None
-        self._first_chunk_at = 0.0
-        self._rate_shown_at = 0.0
-        self._has_chunk = False
         self._thumbnail = None
         self._batch: deque[tuple[Image.Image, str]] = deque()
         self._last_caption = ""
@@ -102,9 +92,6 @@ class AppController(QObject):
         window.history_selected.connect(self._history_selected)
         window.error_shown.connect(self.error_shown)
         self._load_error: str | None = None
-        self._pending_capture: Any = None  # a capture waiting for the window to hide
-        self._capture_timer = QTimer(self, singleShot=True, interval=HIDE_FOR_CAPTURE_MS)
-        self._capture_timer.timeout.connect(self._capture_after_hiding)
 
     @property
     def is_describing(self) -> bool:
@@ -134,9 +121,9 @@ class AppController(QObject):
         if action in self.action_handlers:
             self.action_handlers[action]()
         elif action is Action.DESCRIBE_SCREEN:
-            self._capture_then_describe(lambda: self._capturer.capture_screen())
+            self._capture.describe_screen()
         elif action is Action.DESCRIBE_WINDOW:
-            self._describe_capture(lambda: self._capturer.capture_active_window())
+            self._capture.describe_window()
         elif action is Action.DESCRIBE_REGION:
             self.pick_region()
         elif action is Action.DESCRIBE_CLIPBOARD:
@@ -153,69 +140,21 @@ class AppController(QObject):
         elif action is Action.STOP_SPEAKING:
             self.stop_speaking.emit()
             self._batch.clear()
-            self._pending_capture = None
+            self._capture.drop_pending()
             self._waiting_question = None
             self._service.cancel()
             if self._job_id is not None:  # stopped here: a job that was still waiting sends no events
                 self._job_id = None
-                self._set_state(IconState.IDLE, "Stopped.")
+                self._status.stopped()
                 self.caption_stopped.emit()
         elif action is Action.TOGGLE_WINDOW and self._window.isVisible():
             self._window.hide()
         elif action in (Action.TOGGLE_WINDOW, Action.SHOW_WINDOW):
             self._show_window()
 
-    def _capture_then_describe(self, capture: Any) -> None:
-        """Capture the screen without the caption window on it: hide, wait a moment, capture, show again.
-
-        A capture asked for during that wait takes the waiting one's place, and any other request or
-        "stop" drops it, so the newest request still wins."""
-        if self._capture_timer.isActive():
-            self._pending_capture = capture
-            return
-        if not self._window.isVisible():
-            self._describe_capture(capture)
-            return
-        self._window.hide()
-        self._pending_capture = capture
-        self._capture_timer.start()
-
-    def _capture_after_hiding(self) -> None:
-        capture, self._pending_capture = self._pending_capture, None
-        if capture is not None:
-            self._describe_capture(capture)
-        self._show_window()
-
-    def _describe_capture(self, capture: Any) -> None:
-        try:
-            captured = capture()
-        except InkscopeError as error:
-            self._fail(error.user_text)
-            return
-        if getattr(captured, "notice", None):
-            self._window.set_status(captured.notice)
-        self.describe(captured.image, captured.label, subject=captured.subject)
-
     def pick_region(self) -> None:
-        """Let the user pick a part of the screen; a visible caption window is hidden first so that the frozen
-        screenshot shows what is under it, and shown again once the pick is done or cancelled."""
-        if self._region_picker is None:
-            self._fail("Region selection is not available here.")
-            return
-        if not self._window.isVisible():
-            self._region_picker(self._describe_region, lambda: None)
-            return
-        self._window.hide()
-
-        def chosen(image: "Image.Image", label: str) -> None:
-            self._describe_region(image, label)
-            self._show_window()
-
-        # With the controller as context, the timer dies with it rather than call into a deleted window.
-        QTimer.singleShot(HIDE_FOR_CAPTURE_MS, self, lambda: self._region_picker(chosen, self._show_window))
-
-    def _describe_region(self, image: "Image.Image", label: str) -> None:
-        self.describe(image, label, subject="region")
+        """Let the user pick a part of the screen and describe it (the window is out of the way meanwhile)."""
+        self._capture.pick_region()
 
     def describe_clipboard(self) -> None:
         """The clipboard's image, or the image files copied in a file manager (errors go to the status)."""
@@ -258,7 +197,7 @@ class AppController(QObject):
         """Ask about the current image; asked while its caption is still being written, the question waits
         for the caption to finish (so the answer has it as context) instead of cancelling it."""
         if self._conversation is None:
-            self._fail("There is no image to ask about yet. Describe the screen or an image first.")
+            self._status.fail("There is no image to ask about yet. Describe the screen or an image first.")
             return
         if self._job_id is not None and not self._is_question:
             self._waiting_question = question
@@ -270,7 +209,7 @@ class AppController(QObject):
 
     def retry(self) -> None:
         if self._request is None:
-            self._fail("There is nothing to retry yet.")
+            self._status.fail("There is nothing to retry yet.")
             return
         if self._is_question:
             self._window.begin_answer(self._request.prompt)
@@ -280,71 +219,53 @@ class AppController(QObject):
         self._submit(self._request, is_question=self._is_question)
 
     def _submit(self, request: CaptionRequest, *, is_question: bool = False) -> None:
-        self._pending_capture = None  # this newer request replaces a capture still waiting for the window
+        self._capture.drop_pending()  # this newer request replaces a capture still waiting for the window
         self._waiting_question = None
         self._request = request
         self._is_question = is_question
         if self._load_error is not None:  # the worker has ended: say why again rather than wait forever
-            self._fail(self._load_error)
+            self._status.fail(self._load_error)
             return
-        self._has_chunk = False
+        self._status.new_request()
         self._job_id = self._service.submit(request)
-        self._set_state(IconState.WORKING, "Thinking…")
+        self._status.thinking()
 
     # --- service events --------------------------------------------------------------------------
     def handle_event(self, event: ServiceEvent) -> None:
         if isinstance(event, Loading):
-            text = "Loading the model…"
-            if event.total:
-                text = f"Downloading the model: {100 * event.done // event.total} %"
-            self._set_state(IconState.LOADING, text, announce=not event.total)
+            self._status.loading(event)
         elif isinstance(event, Ready):
-            if self._job_id is None:
-                self._set_state(IconState.IDLE, "Inkscope ready")
-            else:
-                self._set_state(IconState.WORKING, "Inkscope ready; describing now.")
+            self._status.ready(is_describing=self._job_id is not None)
         elif isinstance(event, LoadFailed):
             self._job_id = None
             self._batch.clear()
             self._load_error = event.error.user_text
-            self._fail(self._load_error)
+            self._status.fail(self._load_error)
         elif isinstance(event, Queued):
-            self._window.set_status("Waiting for the model to finish loading; your request will run then.")
+            self._status.queued()
         elif getattr(event, "job_id", None) != self._job_id:
             return  # a superseded job: its late events are not shown
         elif isinstance(event, Started):
             pass
         elif isinstance(event, Chunk):
             self._window.append_chunk(event.text)
-            self._show_rate(event.tokens)
+            self._status.show_rate(event.tokens)
             self.chunk_shown.emit(event.text)
         elif isinstance(event, Finished):
             self._finished(event)
         elif isinstance(event, Failed):
             self._job_id = None
             self._waiting_question = None
-            self._fail(event.error.user_text)
+            self._status.fail(event.error.user_text)
             if self._batch:
                 self._next_in_batch()
-
-    def _show_rate(self, tokens: int) -> None:
-        """"Generating…" at the first chunk, then "Generating at N tokens/s" now and then (never announced)."""
-        now = time.monotonic()
-        if not self._has_chunk:
-            self._has_chunk = True
-            self._first_chunk_at = self._rate_shown_at = now
-            self._window.set_status("Generating…", announce=False)
-        elif tokens > 1 and now - self._rate_shown_at >= RATE_REFRESH_S:
-            self._rate_shown_at = now
-            rate = (tokens - 1) / (now - self._first_chunk_at)
-            self._window.set_status(f"Generating at {rate:.0f} tokens/s", announce=False)
 
     def _finished(self, event: Finished) -> None:
         self._job_id = None
         result = event.result
         if event.was_cancelled:
             self._waiting_question = None
-            self._set_state(IconState.IDLE, "Stopped.")
+            self._status.stopped()
             self.caption_stopped.emit()
         else:
             assert self._conversation is not None and self._request is not None
@@ -357,7 +278,7 @@ class AppController(QObject):
                     self._keeper.caption_added(index, self._request, result, self._conversation.image)
             elif self._keeper is not None:
                 self._keeper.answer_added(self._request.prompt, result.text)
-            self._set_state(IconState.IDLE, self._window.status_text(), announce=False)
+            self._status.done()
             self.caption_finished.emit(result)
             question, self._waiting_question = self._waiting_question, None
             if question is not None:
@@ -365,10 +286,6 @@ class AppController(QObject):
                 return
         if self._batch:
             self._next_in_batch()
-
-    def _fail(self, message: str) -> None:
-        """Show ``message`` as an error (the window's ``error_shown`` then reaches ``error_shown`` here)."""
-        self._set_state(IconState.ERROR, message, is_error=True)
 
     def load_history(self) -> None:
         """Put the saved captions in the window's list (at start)."""
@@ -379,12 +296,5 @@ class AppController(QObject):
         """The window already shows the entry's caption; "repeat last" now repeats it."""
         self._last_caption = self._window.history_caption(index)
 
-    def _set_state(self, state: IconState, text: str, *, is_error: bool = False, announce: bool = True) -> None:
-        self._window.set_status(text, is_error=is_error, announce=announce)
-        if self._tray is not None:
-            self._tray.set_state(state, f"Inkscope: {text}")
-
     def _show_window(self) -> None:
-        self._window.show()
-        self._window.raise_()
-        self._window.activateWindow()
+        bring_to_front(self._window)

@@ -10,8 +10,9 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QListWidget, QPla
 
 from inkscope_desktop.core.types import CaptionResult, StopReason, Timings
 from inkscope_desktop.qt.announcer import Announcer
-from inkscope_desktop.qt.caption_window import NO_CLIPBOARD_IMAGE, CaptionWindow
+from inkscope_desktop.qt.caption_window import CaptionWindow
 from inkscope_desktop.qt.images import images_from_mime, qimage_to_pil
+from inkscope_desktop.qt.media_intake import NO_CLIPBOARD_IMAGE
 
 
 @pytest.fixture

@@ -19,10 +19,11 @@ from inkscope_desktop.core.errors import ModelNotFoundError
 from inkscope_desktop.core.service import CaptionService
 from inkscope_desktop.core.types import StopReason
 from inkscope_desktop.engines.fake import FakeEngine
-from inkscope_desktop.qt.caption_window import NO_CLIPBOARD_IMAGE, CaptionWindow
+from inkscope_desktop.qt.caption_window import CaptionWindow
 from inkscope_desktop.qt.controller import AppController
 from inkscope_desktop.qt.history_list import HistoryList
 from inkscope_desktop.qt.images import pil_to_qimage
+from inkscope_desktop.qt.media_intake import NO_CLIPBOARD_IMAGE
 from inkscope_desktop.qt.region_flow import RegionFlow
 from inkscope_desktop.qt.thread_bridge import ThreadBridge
 
