@@ -69,8 +69,8 @@ def test_a_broken_settings_file_is_reported_once_at_start(qtbot, make_app, tmp_p
 
 def test_the_own_voices_are_read_for_the_dialog(make_app):
     app = make_app()
-    app._read_voices()  # what start() runs on a worker thread
-    names = [name for _, name in app._voices]
+    app.settings_applier.read_voices()  # what start() runs on a worker thread
+    names = [name for _, name in app.settings_applier.voices]
     assert names and names == sorted(names, key=str.casefold)
 
 

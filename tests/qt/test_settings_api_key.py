@@ -42,20 +42,20 @@ def make_dialog(qtbot, remote: RemoteSettings | None = None) -> SettingsDialog:
 
 def test_the_key_field_is_a_named_password_field_reachable_by_keyboard(qtbot, system_keyring):
     dialog = make_dialog(qtbot)
-    edit, forget = dialog.api_key.edit, dialog.api_key.forget_button
+    edit, forget = dialog.model_page.api_key.edit, dialog.model_page.api_key.forget_button
     assert edit.echoMode() is QLineEdit.EchoMode.Password and edit.accessibleName() == "API key"
     assert forget.text() == "&Forget the saved key" and forget.isEnabled()
     for widget in (edit, forget):
         assert widget.focusPolicy() & Qt.FocusPolicy.TabFocus
-    assert dialog.api_key.status.text().startswith("No key is saved.")
+    assert dialog.model_page.api_key.status.text().startswith("No key is saved.")
 
 
 def test_ok_saves_the_typed_key_in_the_keyring_and_the_file_never_holds_it(qtbot, system_keyring, tmp_path):
     dialog = make_dialog(qtbot)
-    qtbot.keyClicks(dialog.api_key.edit, KEY)
+    qtbot.keyClicks(dialog.model_page.api_key.edit, KEY)
     dialog.accept()
     assert dialog.result_settings is not None and dialog.result_settings.remote.api_key_in_keyring is True
-    assert ApiKeyStore().read(URL) == KEY and dialog.api_key.edit.text() == ""
+    assert ApiKeyStore().read(URL) == KEY and dialog.model_page.api_key.edit.text() == ""
     store = SettingsStore(tmp_path / "settings.json")
     store.save(dialog.result_settings)
     written = (tmp_path / "settings.json").read_text()
@@ -66,41 +66,42 @@ def test_ok_saves_the_typed_key_in_the_keyring_and_the_file_never_holds_it(qtbot
 def test_forget_removes_the_key_at_once(qtbot, system_keyring):
     ApiKeyStore().save(URL, KEY)
     dialog = make_dialog(qtbot, RemoteSettings(enabled=True, base_url=URL, model="m", api_key_in_keyring=True))
-    assert dialog.api_key.status.text().startswith("A key for this server is saved")
-    qtbot.mouseClick(dialog.api_key.forget_button, Qt.MouseButton.LeftButton)
+    assert dialog.model_page.api_key.status.text().startswith("A key for this server is saved")
+    qtbot.mouseClick(dialog.model_page.api_key.forget_button, Qt.MouseButton.LeftButton)
     assert ApiKeyStore().read(URL) == ""
     assert dialog.message == f"The API key for {URL} was removed from the system keyring."
     assert dialog.settings().remote.api_key_in_keyring is False
-    dialog.api_key.forget_button.click()
+    dialog.model_page.api_key.forget_button.click()
     assert dialog.message == "No API key was saved for this server."
 
 
 def test_a_key_saved_for_another_address_does_not_count(qtbot, system_keyring):
     dialog = make_dialog(qtbot, RemoteSettings(enabled=True, base_url=URL, model="m", api_key_in_keyring=True))
     assert dialog.settings().remote.api_key_in_keyring is True
-    dialog.remote_url.setText("https://other.example.org/v1")
+    dialog.model_page.remote_url.setText("https://other.example.org/v1")
     assert dialog.settings().remote.api_key_in_keyring is False
 
 
 def test_a_bad_setting_keeps_the_dialog_open_and_saves_no_key(qtbot, system_keyring):
     dialog = make_dialog(qtbot)
-    dialog.remote_url.setText("not a url")
-    dialog.api_key.edit.setText(KEY)
+    dialog.model_page.remote_url.setText("not a url")
+    dialog.model_page.api_key.edit.setText(KEY)
     dialog.accept()
     assert dialog.result_settings is None and dialog.message.startswith("Error: The server address")
-    assert ApiKeyStore().read(URL) == "" and dialog.api_key.edit.text() == KEY
+    assert ApiKeyStore().read(URL) == "" and dialog.model_page.api_key.edit.text() == KEY
 
 
 def test_without_a_keyring_one_line_says_which_variable_to_use(qtbot, no_keyring):
     dialog = make_dialog(qtbot, RemoteSettings(enabled=True, base_url=URL, model="m", api_key_env="GPU_KEY"))
     line = "No system keyring found: set the key in an environment variable named GPU_KEY instead."
-    assert dialog.api_key.status.text() == line and dialog.api_key.edit.accessibleDescription() == line
-    dialog.api_key.edit.setText(KEY)
+    field = dialog.model_page.api_key
+    assert field.status.text() == line and field.edit.accessibleDescription() == line
+    dialog.model_page.api_key.edit.setText(KEY)
     dialog.accept()
     assert dialog.result_settings is None and dialog.message == f"Error: {line}"
-    dialog.api_key.forget_button.click()
+    dialog.model_page.api_key.forget_button.click()
     assert dialog.message == f"Error: {line}"
-    dialog.api_key.edit.clear()
+    dialog.model_page.api_key.edit.clear()
     dialog.accept()
     assert dialog.result_settings is not None and dialog.result_settings.remote.api_key_in_keyring is False
 
@@ -133,9 +134,9 @@ def test_ask_the_server_runs_off_the_gui_thread_and_reports_one_line(qtbot, no_k
         return "The server is up and serves m."
 
     dialog = check_dialog(qtbot, check)
-    button = dialog.check_server_button
+    button = dialog.model_page.check_server_button
     assert button.text() == "&Ask the server whether it serves the model" and button.accessibleDescription()
-    dialog.api_key.edit.setText("sk-not-saved-yet")
+    dialog.model_page.api_key.edit.setText("sk-not-saved-yet")
     button.click()
     qtbot.waitUntil(lambda: dialog.message == "The server is up and serves m.", timeout=5000)
     assert seen == [(URL, "m", "sk-not-saved-yet", False)]
@@ -148,15 +149,15 @@ def test_ask_the_server_says_what_went_wrong(qtbot, no_keyring):
         raise ModelError("Nothing is listening there.", "Start the server.")
 
     dialog = check_dialog(qtbot, check)
-    dialog.check_server_button.click()
+    dialog.model_page.check_server_button.click()
     qtbot.waitUntil(lambda: dialog.message == "Error: Nothing is listening there. Start the server.", timeout=5000)
-    dialog.remote_url.clear()
-    dialog.check_server_button.click()
+    dialog.model_page.remote_url.clear()
+    dialog.model_page.check_server_button.click()
     assert dialog.message == "Error: Fill in the server address first."
 
 
 def test_the_apps_server_check_asks_a_real_server(no_keyring):
-    from inkscope_desktop.qt.app import _check_server
+    from inkscope_desktop.qt.settings_apply import _check_server
 
     FakeChatServer = fake_chat_server().FakeChatServer
 
@@ -170,10 +171,10 @@ def test_every_new_control_has_a_name_and_takes_the_keyboard(qtbot, no_keyring):
     from PySide6.QtWidgets import QAbstractButton
 
     dialog = check_dialog(qtbot, lambda remote, key: "")
-    page = dialog.api_key.parentWidget()
+    page = dialog.model_page.api_key.parentWidget()
     for widget in page.findChildren(QLineEdit):
-        if widget.parent() is page or widget.parent() is dialog.api_key:
+        if widget.parent() is page or widget.parent() is dialog.model_page.api_key:
             assert widget.accessibleName(), widget
-    for button in (dialog.api_key.forget_button, dialog.check_server_button):
+    for button in (dialog.model_page.api_key.forget_button, dialog.model_page.check_server_button):
         assert isinstance(button, QAbstractButton) and button.focusPolicy() & Qt.FocusPolicy.TabFocus
-    assert dialog.api_key.status.accessibleName() == "API key status"
+    assert dialog.model_page.api_key.status.accessibleName() == "API key status"

@@ -71,13 +71,13 @@ def test_every_field_is_read_back(qtbot, dialog):
     dialog.preset_text.setPlainText("Say it in five words.")
     dialog.default_preset.setCurrentIndex(dialog.default_preset.findData("brief"))
     dialog.language.setText("German")
-    dialog.model.setText("/models/inkscope")
-    dialog.device.setCurrentIndex(dialog.device.findData("cpu"))
-    dialog.detail.setCurrentIndex(dialog.detail.findData("high"))
-    dialog.history.setChecked(False)
-    dialog.thumbnails.setChecked(True)
-    dialog.retention_days.setValue(7)
-    dialog.max_entries.setValue(50)
+    dialog.model_page.model.setText("/models/inkscope")
+    dialog.model_page.device.setCurrentIndex(dialog.model_page.device.findData("cpu"))
+    dialog.model_page.detail.setCurrentIndex(dialog.model_page.detail.findData("high"))
+    dialog.privacy_page.history.setChecked(False)
+    dialog.privacy_page.thumbnails.setChecked(True)
+    dialog.privacy_page.retention_days.setValue(7)
+    dialog.privacy_page.max_entries.setValue(50)
     dialog.start_at_login.setChecked(True)
     result = dialog.settings()
     assert result.speech == SpeechSettings("own-voice", "english", 240, 0.55, False)
@@ -93,7 +93,7 @@ def test_every_field_is_read_back(qtbot, dialog):
 
 
 def test_ok_with_a_bad_value_stays_open_and_says_what_to_fix(qtbot, dialog):
-    dialog.model.setText("   ")
+    dialog.model_page.model.setText("   ")
     dialog.accept()
     assert dialog.isVisible() and dialog.result_settings is None
     assert dialog.message.startswith("Error: ") and "model" in dialog.message.lower()
@@ -102,7 +102,7 @@ def test_ok_with_a_bad_value_stays_open_and_says_what_to_fix(qtbot, dialog):
 def test_restore_defaults_resets_every_group(qtbot, dialog):
     qtbot.keyClick(dialog.recorders[Action.DESCRIBE_SCREEN], Qt.Key.Key_J, CTRL_ALT_SHIFT)
     dialog.rate.setValue(300)
-    dialog.history.setChecked(False)
+    dialog.privacy_page.history.setChecked(False)
     dialog.preset_text.setPlainText("Changed.")
     dialog._restore_defaults()
     assert dialog.settings() == Settings()
@@ -143,11 +143,12 @@ def test_the_download_button_shows_progress_and_the_result(qtbot, tmp_path):
         return tmp_path / "snapshot"
 
     made = download_dialog(qtbot, download)
-    made.download_button.click()
-    assert not made.download_button.isEnabled()
-    qtbot.waitUntil(lambda: made.download_button.isEnabled(), timeout=5000)
+    made.model_page.download_button.click()
+    assert not made.model_page.download_button.isEnabled()
+    qtbot.waitUntil(lambda: made.model_page.download_button.isEnabled(), timeout=5000)
     assert seen == [Settings().model.model]
-    assert made.download_progress.value() == 100 and not made.download_progress.isHidden()
+    progress = made.model_page.download_progress
+    assert progress.value() == 100 and not progress.isHidden()
     assert made.message == f"The model is downloaded: {tmp_path / 'snapshot'}"
 
 
@@ -158,9 +159,9 @@ def test_a_failed_download_says_why_and_a_folder_needs_none(qtbot, tmp_path):
         raise ModelNotFoundError("The hub could not be reached.", "Check the connection.")
 
     made = download_dialog(qtbot, download)
-    made.download_button.click()
-    qtbot.waitUntil(lambda: made.download_button.isEnabled(), timeout=5000)
+    made.model_page.download_button.click()
+    qtbot.waitUntil(lambda: made.model_page.download_button.isEnabled(), timeout=5000)
     assert made.message == "Error: The hub could not be reached. Check the connection."
-    made.model.setText(str(tmp_path))
-    made.download_button.click()
+    made.model_page.model.setText(str(tmp_path))
+    made.model_page.download_button.click()
     assert made.message == "A model folder on this computer needs no download."
