@@ -131,11 +131,17 @@ def main(argv: list[str] | None = None) -> int:
     from inkscope_desktop.qt.settings_dialog import SettingsDialog
     from inkscope_desktop.settings import Settings
 
+    from keyring.backends.fail import Keyring as NoKeyring
+
+    from inkscope_desktop.engines.api_keys import ApiKeyStore
+
     dialog = SettingsDialog(Settings(), voices=[("english", "English")], on_delete_history=lambda: "",
-                            on_check_model=lambda _source: "")
+                            on_check_model=lambda _source: "", api_keys=ApiKeyStore(NoKeyring()),
+                            on_check_server=lambda _remote, _key: "")
     dialog.show()
-    for index, name in ((0, "settings_hotkeys.png"), (1, "settings_speech.png")):
-        dialog.tabs.setCurrentIndex(index)
+    for page, name in ((0, "settings_hotkeys.png"), (1, "settings_speech.png"), (dialog.model_page, "settings_model.png"),
+                       (dialog.video_page, "settings_video.png")):
+        dialog.tabs.setCurrentIndex(page if isinstance(page, int) else dialog.tabs.indexOf(page))
         app.processEvents()
         dialog.grab().save(str(out / name))
         saved.append(name)
