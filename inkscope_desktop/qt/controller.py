@@ -61,6 +61,7 @@ class AppController(QObject):
     caption_stopped = Signal()
     error_shown = Signal(str)
     stop_speaking = Signal()  # the user asked for silence (speech goes on after a caption is finished)
+    action_received = Signal(object)  # an Action, before it is carried out
 
     def __init__(self, service: CaptionService, window: "CaptionWindow", capturer: Any,
                  options: DescribeOptions | None = None, tray: "TrayIcon | None" = None,
@@ -118,6 +119,7 @@ class AppController(QObject):
     def handle_action(self, action: object) -> None:
         action = Action(action)
         log.info("Action %s", action.value)
+        self.action_received.emit(action)
         if action in self.action_handlers:
             self.action_handlers[action]()
         elif action is Action.DESCRIBE_SCREEN:

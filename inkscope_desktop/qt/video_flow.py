@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer
@@ -31,6 +33,9 @@ log = logging.getLogger(__name__)
 RECENT_SCREEN_PROMPT = "Describe what happens on the screen in this recording, in order."
 #: Said after a video's caption: follow-up questions are allowed and look at the whole clip again.
 FOLLOW_UP_NOTE = "Follow-up questions about this video look at the whole clip again."
+#: Actions after which the dropped videos still waiting are not described.
+_REPLACING_ACTIONS = frozenset({Action.DESCRIBE_SCREEN, Action.DESCRIBE_WINDOW, Action.DESCRIBE_REGION,
+                                Action.DESCRIBE_CLIPBOARD, Action.DESCRIBE_RECENT_SCREEN, Action.STOP_SPEAKING})
 #: A little longer than the recording, so its last frame is in.
 RECORD_MARGIN_MS = 250
 
@@ -65,13 +70,19 @@ class VideoFlow(QObject):
         self._rolling: ScreenRecorder | None = None
         self._one_shot: ScreenRecorder | None = None
         self._is_video_caption = False
+        self._waiting: deque[str] = deque()  # dropped videos still to describe, in order
+        self._is_in_series = False  # the video being described came with others (its name is said)
+        self._is_starting = False
         self._record_timer = QTimer(self, singleShot=True)
         self._record_timer.timeout.connect(self._recording_done)
         controller.action_handlers[Action.DESCRIBE_RECENT_SCREEN] = self.describe_recent_screen
         window.videos_received.connect(self.describe_files)
         controller.caption_started.connect(self._other_caption_started)
         controller.caption_finished.connect(self._caption_finished)
+        controller.caption_stopped.connect(self._waiting.clear)
+        controller.error_shown.connect(self._caption_failed)
         controller.stop_speaking.connect(self.cancel_recording)
+        controller.action_received.connect(self._action_received)
 
     @property
     def is_recording(self) -> bool:
@@ -105,23 +116,38 @@ class VideoFlow(QObject):
 
     # --- video files -----------------------------------------------------------------------------
     def describe_files(self, paths: Sequence[str]) -> None:
-        """Describe the first video in ``paths``; the rest are named in the status line, not queued."""
-        if not paths:
-            return
-        path = paths[0]
+        """Describe the videos in ``paths`` one after another, in order; a bad one is a one-line error and the
+        next one starts. Any other caption, or Stop speaking, drops the videos still waiting."""
+        self._waiting = deque(paths)
+        self._next_file()
+
+    def _next_file(self) -> None:
+        was_starting, self._is_starting = self._is_starting, True  # our own errors and start are not news here
         try:
-            info = self._probe(path)
-        except InkscopeError as error:
-            self._window.show_error(error.user_text)
+            self._start_next_file()
+        finally:
+            self._is_starting = was_starting
+
+    def _start_next_file(self) -> None:
+        while self._waiting:
+            path = self._waiting.popleft()
+            try:
+                info = self._probe(path)
+            except InkscopeError as error:
+                self._window.show_error(error.user_text)
+                continue
+            settings = self.settings
+            clip = VideoClip(path, end_s=info.duration_s, fps=settings.fps, max_frames=settings.max_frames,
+                             frame_max_pixels=settings.frame_max_pixels)
+            parts = len(clip_segments(replace(clip, segment_s=float(settings.segment_s))))
+            how = f" in {parts} parts of up to {settings.segment_s} seconds" if parts > 1 else ""
+            more = f" {len(self._waiting)} more waiting." if self._waiting else ""
+            name = f" {Path(path).name}" if more or self._is_in_series else ""
+            self._is_in_series = bool(self._waiting)
+            self._start(clip, path, VIDEO_PROMPT,
+                        f"Describing the video{name} ({format_time(info.duration_s)} long){how}.{more}")
             return
-        settings = self.settings
-        clip = VideoClip(path, end_s=info.duration_s, fps=settings.fps, max_frames=settings.max_frames,
-                         frame_max_pixels=settings.frame_max_pixels)
-        parts = len(clip_segments(replace(clip, segment_s=float(settings.segment_s))))
-        how = f" in {parts} parts of up to {settings.segment_s} seconds" if parts > 1 else ""
-        more = f" {len(paths) - 1} more dropped at once were skipped: drop one video at a time." \
-            if len(paths) > 1 else ""
-        self._start(clip, path, VIDEO_PROMPT, f"Describing the video ({format_time(info.duration_s)} long){how}.{more}")
+        self._is_in_series = False
 
     # --- the last seconds of the screen ----------------------------------------------------------
     def describe_recent_screen(self) -> None:
@@ -181,7 +207,11 @@ class VideoFlow(QObject):
         if clip.end_s is not None:  # a file: described in parts; follow-ups look at the whole clip at once
             request = replace(request, video=replace(clip, segment_s=float(self.settings.segment_s)))
         image = pil_to_qimage(thumbnail, max_side=96) if thumbnail is not None else None
-        self._controller.describe_video(conversation, request, label, image)
+        was_starting, self._is_starting = self._is_starting, True
+        try:
+            self._controller.describe_video(conversation, request, label, image)
+        finally:
+            self._is_starting = was_starting
         if self._controller.is_describing:  # else the controller has said why not (the model failed to load)
             self._is_video_caption = True
             self._window.set_status(status)
@@ -191,10 +221,24 @@ class VideoFlow(QObject):
         return ScreenRecorder(self._grab, fps=settings.recent_fps, seconds=seconds,
                               max_pixels=settings.frame_max_pixels)
 
+    def _action_received(self, action: Action) -> None:
+        if action in _REPLACING_ACTIONS:  # a new description, or silence: the videos still waiting are dropped
+            self._waiting.clear()
+
     def _other_caption_started(self, _label: str) -> None:
         self._is_video_caption = False  # runs before _start sets it again for a video
+        if not self._is_starting:  # a screenshot, an image or a question replaces the videos still waiting
+            self._waiting.clear()
 
     def _caption_finished(self, _result: object) -> None:
         if self._is_video_caption:
             self._is_video_caption = False
             self._window.set_status(f"{self._window.status_text()} {FOLLOW_UP_NOTE}", announce=False)
+            if self._waiting:
+                QTimer.singleShot(0, self._next_file)  # after every listener has seen this caption end
+
+    def _caption_failed(self, _error: str) -> None:
+        if self._is_video_caption and not self._is_starting:  # the model failed on this video: go on
+            self._is_video_caption = False
+            if self._waiting:
+                QTimer.singleShot(0, self._next_file)

@@ -221,3 +221,35 @@ def test_a_pasted_video_file_is_described(qtbot, make_app, clip):
     finally:
         QGuiApplication.clipboard().clear()  # deletes it while Qt is still up
     assert app.engine.requests[0].video.path == str(clip)
+
+
+def test_several_dropped_videos_are_described_in_turn_past_a_bad_one(qtbot, make_app, tmp_path, clip):
+    app = make_app()
+    second = write_clip(tmp_path / "second.mp4", seconds=2.0, fps=2, size=(64, 48))
+    bad = tmp_path / "broken.mp4"
+    bad.write_text("not a video\n")
+    errors, finished = [], []
+    app.controller.error_shown.connect(errors.append)
+    app.controller.caption_finished.connect(finished.append)
+    drop(app, clip, bad, second)
+    qtbot.waitUntil(lambda: len(finished) == 2, timeout=WAIT_MS)
+    assert [request.source for request in app.engine.requests] == [str(clip), str(second)]
+    assert len(errors) == 1 and "broken.mp4 is not a readable video" in errors[0]
+    assert ("Describing the video clip.mp4 (0:03 long). 2 more waiting.", False) in app.announced
+    assert ("Describing the video second.mp4 (0:02 long).", False) in app.announced
+    assert [app.history.entry(index).source_label for index in range(2)] in ([str(second), str(clip)],
+                                                                             [str(clip), str(second)])
+
+
+def test_a_screenshot_or_stop_drops_the_videos_still_waiting(qtbot, make_app, tmp_path, clip):
+    app = make_app()
+    second = write_clip(tmp_path / "second.mp4", seconds=2.0, fps=2, size=(64, 48))
+    drop(app, clip, second)
+    app.controller.handle_action(Action.STOP_SPEAKING)
+    drop(app, clip, second)
+    with qtbot.waitSignal(app.controller.caption_finished, timeout=WAIT_MS) as finished:
+        app.controller.handle_action(Action.DESCRIBE_SCREEN)
+    assert finished.args[0].text == app.window.caption_text()
+    qtbot.wait(500)  # time enough for a waiting video to start, were one left
+    sources = [request.source for request in app.engine.requests]
+    assert str(second) not in sources and sources[-1] != str(clip)
