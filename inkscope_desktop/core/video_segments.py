@@ -7,12 +7,13 @@ from collections.abc import Callable, Generator
 from dataclasses import replace
 from typing import Any, Protocol
 
+from inkscope_desktop.core.stream import CaptionStream
 from inkscope_desktop.core.types import CaptionRequest, CaptionResult, StopReason, Timings
 from inkscope_desktop.core.video import clip_segments, format_time_range
 
 
 class _Stream(Protocol):
-    """What an engine's ``stream()`` returns (``engines.base.CaptionStream``): chunks, then ``result``."""
+    """What an engine's ``stream()`` returns (``core.stream.CaptionStream``): chunks, then ``result``."""
 
     result: CaptionResult | None
 
@@ -21,30 +22,17 @@ class _Stream(Protocol):
     def close(self) -> None: ...
 
 
-class SegmentedStream:
+class SegmentedStream(CaptionStream):
     """The answer to a video request whose clip asks for parts (``VideoClip.segment_s``): each part is asked
     on its own through ``open_stream`` and its chunks follow a heading such as ``"0:00–1:00: "``; one part
-    needs no heading. Shaped like ``CaptionStream``: iterate once, then ``result`` joins the parts' results.
-    ``close()`` stops the part being described; a cancelled part ends the whole answer.
+    needs no heading. Iterate once, then ``result`` joins the parts' results. ``close()`` stops the part being
+    described; a cancelled part ends the whole answer.
     """
 
     def __init__(self, open_stream: Callable[[CaptionRequest], _Stream], request: CaptionRequest) -> None:
         if request.video is None:
             raise ValueError("SegmentedStream needs a video request")
-        self._chunks = _segmented_chunks(open_stream, request)
-        self.result: CaptionResult | None = None
-
-    def __iter__(self) -> Generator[str, None, None]:
-        self.result = yield from self._chunks
-
-    def close(self) -> None:
-        self._chunks.close()
-
-    def collect(self) -> CaptionResult:
-        for _ in self:
-            pass
-        assert self.result is not None
-        return self.result
+        super().__init__(_segmented_chunks(open_stream, request))
 
 
 def open_caption_stream(engine: Any, request: CaptionRequest, cancel: threading.Event) -> _Stream:

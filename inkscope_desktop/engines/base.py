@@ -1,39 +1,16 @@
-"""The CaptionEngine ABC and CaptionStream: an iterable of text chunks that ends with a CaptionResult."""
+"""The CaptionEngine ABC; its ``stream`` returns a ``core.stream.CaptionStream``."""
 
 from __future__ import annotations
 
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Generator, Iterator
+from collections.abc import Generator
 
 from inkscope_desktop.core.blank import blank_colour, blank_notice
+from inkscope_desktop.core.stream import CaptionStream
 from inkscope_desktop.core.types import CaptionRequest, CaptionResult, StopReason, Timings
 from inkscope_desktop.engines.model_source import ProgressCallback
-
-
-class CaptionStream:
-    """Text chunks of one answer, in order; ``result`` holds the whole answer once iteration ends.
-
-    Iterate it once. Leaving the loop early (``break``) or setting the cancel event stops generation.
-    """
-
-    def __init__(self, chunks: Generator[str, None, CaptionResult]) -> None:
-        self._chunks = chunks
-        self.result: CaptionResult | None = None
-
-    def __iter__(self) -> Iterator[str]:
-        self.result = yield from self._chunks
-
-    def close(self) -> None:
-        self._chunks.close()
-
-    def collect(self) -> CaptionResult:
-        """Run to the end and return the result (for callers that do not display chunks)."""
-        for _ in self:
-            pass
-        assert self.result is not None
-        return self.result
 
 
 class CaptionEngine(ABC):
