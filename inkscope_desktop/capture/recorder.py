@@ -12,6 +12,7 @@ from collections.abc import Callable
 from PIL import Image
 
 from inkscope_desktop.core.errors import CaptureError
+from inkscope_desktop.core.images import shrink_to_pixels
 
 log = logging.getLogger(__name__)
 
@@ -118,11 +119,5 @@ class ScreenRecorder:
 
 
 def shrink(image: Image.Image, max_pixels: int) -> Image.Image:
-    """``image`` as RGB, scaled down (aspect kept) to at most ``max_pixels`` pixels; a small one is copied."""
-    rgb = image.convert("RGB")
-    width, height = rgb.size
-    if width * height <= max_pixels:
-        return rgb
-    scale = math.sqrt(max_pixels / (width * height))
-    size = (max(1, int(width * scale)), max(1, int(height * scale)))
-    return rgb.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
+    """A grabbed frame as RGB, at most ``max_pixels`` pixels (aspect kept; a small one is kept as it is)."""
+    return shrink_to_pixels(image, max_pixels, fast=True)

@@ -300,3 +300,18 @@ def _display_name(path: str | os.PathLike[str]) -> str:
 def _clean(text: str) -> str:
     """One printable line: control characters (even in odd file names) become '?'."""
     return "".join(char if char.isprintable() else "?" for char in str(text)).strip()
+
+
+def shrink_to_pixels(image: Image.Image, max_pixels: int, *, min_side: int = 1, fast: bool = False) -> Image.Image:
+    """``image`` as RGB, scaled down (aspect kept) to at most ``max_pixels`` pixels, each side at least
+    ``min_side``; a small one is returned as it is. ``fast`` resamples bilinearly with a reducing gap, for
+    frames grabbed several times a second; otherwise PIL's default (bicubic) filter is used."""
+    rgb = image.convert("RGB")
+    width, height = rgb.size
+    if width * height <= max_pixels:
+        return rgb
+    scale = (max_pixels / (width * height)) ** 0.5
+    size = (max(min_side, int(width * scale)), max(min_side, int(height * scale)))
+    if fast:
+        return rgb.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
+    return rgb.resize(size)

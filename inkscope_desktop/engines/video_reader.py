@@ -7,6 +7,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from inkscope_desktop.core.errors import VideoError
+from inkscope_desktop.core.images import shrink_to_pixels
 from inkscope_desktop.core.types import VideoClip
 from inkscope_desktop.core.video import VideoInfo, format_time_range, frame_count
 
@@ -78,7 +79,7 @@ def read_frames(clip: VideoClip) -> tuple[list[Image.Image], float]:
         raise VideoError(f"No frame of {os.path.basename(clip.path)} could be decoded.",
                          "Check that it plays in a video player, or convert it to MP4 (H.264).")
     frames += [frames[-1]] * (count - len(frames))
-    return [_shrink(frame, clip.frame_max_pixels) for frame in frames], count / (end - start)
+    return [shrink_to_pixels(frame, clip.frame_max_pixels, min_side=28) for frame in frames], count / (end - start)
 
 
 def _frames_in_memory(clip: VideoClip) -> tuple[list[Image.Image], float]:
@@ -96,7 +97,7 @@ def _frames_in_memory(clip: VideoClip) -> tuple[list[Image.Image], float]:
     count = max(count, 2)
     chosen = [available[min(int((index + 0.5) * len(available) / count), len(available) - 1)]
               for index in range(count)]
-    frames = [_shrink(frame, clip.frame_max_pixels) for frame in chosen]
+    frames = [shrink_to_pixels(frame, clip.frame_max_pixels, min_side=28) for frame in chosen]
     size = frames[0].size
     return [frame if frame.size == size else frame.resize(size) for frame in frames], count / (end - start)
 
@@ -127,15 +128,6 @@ def _decode_at(path: str, targets: list[float], end: float) -> list[Any]:
             raise VideoError(f"The video {os.path.basename(path)} could not be decoded ({type(error).__name__}).",
                              "Check that it plays in a video player, or convert it to MP4 (H.264).") from None
     return chosen
-
-
-def _shrink(image: Image.Image, max_pixels: int) -> Image.Image:
-    image = image.convert("RGB")
-    width, height = image.size
-    if width * height <= max_pixels:
-        return image
-    scale = math.sqrt(max_pixels / (width * height))
-    return image.resize((max(28, int(width * scale)), max(28, int(height * scale))))
 
 
 def _duration_s(container: Any, stream: Any) -> float:
