@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import socket
@@ -14,19 +13,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from tests.chat_server import fake_chat_server
 
-def _fake_chat_server():
-    """tests/engines/fake_chat_server.py, the same module object the engine tests import."""
-    if "fake_chat_server" not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            "fake_chat_server", Path(__file__).parents[1] / "engines" / "fake_chat_server.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["fake_chat_server"] = module  # dataclasses look their module up while it runs
-        spec.loader.exec_module(module)
-    return sys.modules["fake_chat_server"]
-
-
-FakeChatServer, Reply = _fake_chat_server().FakeChatServer, _fake_chat_server().Reply
+FakeChatServer, Reply = fake_chat_server().FakeChatServer, fake_chat_server().Reply
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:

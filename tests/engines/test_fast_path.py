@@ -21,20 +21,22 @@ pytestmark = pytest.mark.model
 TOKENS = 16
 
 
+def _loaded(model_dir, fast_path: str):
+    engine = Qwen2VLEngine(str(model_dir), device="cpu", fast_path=fast_path, generate_kwargs={"min_new_tokens": TOKENS})
+    engine.load()
+    return engine
+
+
 @pytest.fixture(scope="module")
 def forced(tiny_model_dir):
-    engine = Qwen2VLEngine(str(tiny_model_dir), device="cpu", fast_path="force",
-                           generate_kwargs={"min_new_tokens": TOKENS})
-    engine.load()
+    engine = _loaded(tiny_model_dir, "force")
     yield engine
     engine.unload()
 
 
 @pytest.fixture(scope="module")
 def plain(tiny_model_dir):
-    engine = Qwen2VLEngine(str(tiny_model_dir), device="cpu", fast_path="off",
-                           generate_kwargs={"min_new_tokens": TOKENS})
-    engine.load()
+    engine = _loaded(tiny_model_dir, "off")
     yield engine
     engine.unload()
 

@@ -18,7 +18,7 @@ from inkscope_desktop.core.actions import Action
 from inkscope_desktop.core.errors import ModelNotFoundError
 from inkscope_desktop.core.service import CaptionService
 from inkscope_desktop.core.types import StopReason
-from inkscope_desktop.engines.fake import FakeEngine
+from recording_engine import RecordingEngine
 from inkscope_desktop.qt.caption_window import CaptionWindow
 from inkscope_desktop.qt.controller import AppController
 from inkscope_desktop.qt.history_list import HistoryList
@@ -36,18 +36,6 @@ def noise(size=(320, 200), seed=0) -> Image.Image:
     """A patterned RGB image (never caught by the blank guard); the seed makes each one different."""
     pixels = np.random.default_rng(seed).integers(0, 256, (size[1], size[0], 3), dtype=np.uint8)
     return Image.fromarray(pixels, "RGB")
-
-
-class RecordingEngine(FakeEngine):
-    """The fake engine, keeping every request it was asked to stream (appended on the worker thread)."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.requests = []
-
-    def stream(self, request, cancel=None):
-        self.requests.append(request)
-        return super().stream(request, cancel)
 
 
 class FirstIsLongEngine(RecordingEngine):

@@ -12,23 +12,9 @@ from PySide6.QtWidgets import QLineEdit
 from inkscope_desktop.engines.api_keys import ApiKeyStore
 from inkscope_desktop.qt.settings_dialog import SettingsDialog
 from inkscope_desktop.settings import RemoteSettings, Settings, SettingsStore
+from tests.chat_server import fake_chat_server
 
 URL = "https://gpu.example.org/v1"
-
-
-def fake_chat_server():
-    """tests/engines/fake_chat_server.py, loaded once (the same module object the engine and CLI tests use)."""
-    import importlib.util
-    import sys
-    from pathlib import Path
-
-    if "fake_chat_server" not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            "fake_chat_server", Path(__file__).parents[1] / "engines" / "fake_chat_server.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["fake_chat_server"] = module  # dataclasses look their module up while it runs
-        spec.loader.exec_module(module)
-    return sys.modules["fake_chat_server"]
 KEY = "sk-typed-in-the-dialog-77"
 
 

@@ -20,7 +20,7 @@ from inkscope_desktop.capture import fake_capturer
 from inkscope_desktop.core.actions import Action
 from inkscope_desktop.core.errors import CaptureError
 from inkscope_desktop.core.service import CaptionService
-from inkscope_desktop.engines.fake import FakeEngine
+from recording_engine import RecordingEngine
 from inkscope_desktop.qt.caption_window import CaptionWindow
 from inkscope_desktop.qt.controller import AppController
 from inkscope_desktop.qt.history_list import HistoryList
@@ -35,18 +35,6 @@ write_clip = _clips.write_clip
 
 WAIT_MS = 8000
 FAST = VideoSettings(recent_seconds=2, recent_fps=5.0)
-
-
-class RecordingEngine(FakeEngine):
-    """The fake engine, keeping every request it was asked to stream (appended on the worker thread)."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.requests = []
-
-    def stream(self, request, cancel=None):
-        self.requests.append(request)
-        return super().stream(request, cancel)
 
 
 class Screen:
