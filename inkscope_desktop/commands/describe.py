@@ -50,6 +50,7 @@ def run_describe(args: argparse.Namespace, stdout: TextIO | None = None) -> int:
     status = ProgressLine()
     if sys.stderr.isatty():
         status.update("Loading the model…", force=True)
+        engine.stage_listener = lambda text: status.update(text, force=True)
     engine.load(progress=download_progress(status))
     status.finish()
     preset = getattr(args, "preset", None)

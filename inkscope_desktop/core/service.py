@@ -21,10 +21,12 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Loading:
-    """The model is loading; ``done``/``total`` are download bytes (0/0 while only loading from disk)."""
+    """The model is loading; ``done``/``total`` are download bytes (0/0 while only loading from disk), and
+    ``stage`` what a long load does after that, in a sentence the user is told ("" when there is none)."""
 
     done: int = 0
     total: int = 0
+    stage: str = ""
 
 
 @dataclass(frozen=True)
@@ -178,6 +180,7 @@ class CaptionService:
 
     def _load(self) -> bool:
         self._emit(Loading())
+        self._engine.stage_listener = lambda text: self._emit(Loading(stage=text))
         try:
             self._engine.load(progress=lambda done, total: self._emit(Loading(done, total)))
         except InkscopeError as error:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 
 from inkscope_desktop.core.blank import blank_colour, blank_notice
 from inkscope_desktop.core.stream import CaptionStream
@@ -26,6 +26,9 @@ class CaptionEngine(ABC):
     load_seconds: float = 0.0
     #: New tokens of the answer being streamed so far (the status line shows tokens per second from it).
     tokens_generated: int = 0
+    #: Told, in a short sentence, what a long load is doing after its download ("Preparing the GPU…"); the
+    #: caption service sets it so the status line can say so. None: nobody listens.
+    stage_listener: Callable[[str], None] | None = None
 
     @classmethod
     def is_available(cls) -> bool:
@@ -42,6 +45,11 @@ class CaptionEngine(ABC):
 
     def unload(self) -> None:
         """Free the model's memory; the next request loads it again."""
+
+    def report_stage(self, text: str) -> None:
+        """Tell ``stage_listener`` (if any) what loading is doing now."""
+        if self.stage_listener is not None:
+            self.stage_listener(text)
 
     def stream(self, request: CaptionRequest, cancel: threading.Event | None = None) -> CaptionStream:
         """Describe ``request.image`` (or ``request.video``): the answer's text arrives in chunks as it is generated.

@@ -158,6 +158,7 @@ class Qwen2VLEngine(CaptionEngine):
             self.fast_path_note = f"plain generate ({reason})"
             return
         started = time.perf_counter()
+        self.report_stage("Preparing the GPU for fast descriptions; this takes longest on the first start…")
         self._fast = fast_path_module.FastPath(self._model, self.device or "cpu")
         detail = self._warm_detail
         lengths = fast_path_module.warm_up_lengths(detail.max_pixels // 784, 512)

@@ -37,8 +37,9 @@ class StatusPresenter:
         self.set_state(IconState.ERROR, message, is_error=True)
 
     def loading(self, event: "Loading") -> None:
-        """"Loading the model…" (announced), or the download's progress (not announced)."""
-        text = "Loading the model…"
+        """"Loading the model…" or what a long load does now (announced), or the download's progress (not
+        announced)."""
+        text = event.stage or "Loading the model…"
         if event.total:
             text = f"Downloading the model: {100 * event.done // event.total} %"
         self.set_state(IconState.LOADING, text, announce=not event.total)

@@ -151,3 +151,20 @@ def test_stop_ends_the_worker_thread():
     service.submit(_request())
     service.stop()
     assert not any(t.name == "inkscope-caption-worker" and t.is_alive() for t in threading.enumerate())
+
+
+class _PreparingEngine(FakeEngine):
+    """Loads like the Qwen2-VL engine on a GPU: a stage after the files are read (the fast path's warm-up)."""
+
+    def load(self, progress=None) -> None:
+        if not self.is_loaded:
+            self.report_stage("Preparing the GPU for fast descriptions…")
+        super().load(progress)
+
+
+def test_a_loading_stage_the_engine_reports_becomes_a_loading_event(run_service):
+    service, events = run_service(_PreparingEngine("Done."))
+    events.until(Ready)
+    loading = [event for event in events.seen if isinstance(event, Loading)]
+    assert loading[0] == Loading() and loading[1] == Loading(stage="Preparing the GPU for fast descriptions…")
+    assert isinstance(events.seen[-1], Ready)

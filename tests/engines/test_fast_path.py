@@ -23,6 +23,8 @@ TOKENS = 16
 
 def _loaded(model_dir, fast_path: str):
     engine = Qwen2VLEngine(str(model_dir), device="cpu", fast_path=fast_path, generate_kwargs={"min_new_tokens": TOKENS})
+    engine.stages = []
+    engine.stage_listener = engine.stages.append
     engine.load()
     return engine
 
@@ -56,6 +58,11 @@ def test_warm_up_compiles_the_first_caption_and_follow_up_buckets_at_load(forced
     assert forced.uses_fast_path
     assert forced.fast_path_note.startswith("static cache and compiled decode, warmed for 2048, 4096 tokens")
     assert forced._fast.used_buckets == {2048, 4096}
+    assert forced.stages == ["Preparing the GPU for fast descriptions; this takes longest on the first start…"]
+
+
+def test_plain_generate_has_no_preparing_stage(plain):
+    assert plain.stages == []
 
 
 def test_fast_path_gives_the_plain_paths_tokens_and_compiles_nothing_more(forced, plain):

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 from inkscope_desktop.capture import fake_capturer
 from inkscope_desktop.core.actions import Action
 from inkscope_desktop.core.errors import ModelNotFoundError
-from inkscope_desktop.core.service import CaptionService
+from inkscope_desktop.core.service import CaptionService, Loading
 from inkscope_desktop.core.types import StopReason
 from recording_engine import RecordingEngine
 from inkscope_desktop.qt.caption_window import CaptionWindow
@@ -265,6 +265,13 @@ def test_the_model_being_ready_is_announced(qtbot, make_app):
     app = make_app(RecordingEngine(load_delay_s=0.1))
     qtbot.waitUntil(lambda: app.window.status_text() == "Inkscope ready", timeout=WAIT_MS)
     assert ("Inkscope ready", "Inkscope ready") in app.announced
+
+
+def test_a_long_loading_stage_is_shown_and_announced(qtbot, make_app):
+    app = make_app(RecordingEngine(), show=False)
+    app.controller.handle_event(Loading(stage="Preparing the GPU for fast descriptions…"))
+    assert app.window.status_text() == "Preparing the GPU for fast descriptions…"
+    assert ("Preparing the GPU for fast descriptions…", "Preparing the GPU for fast descriptions…") in app.announced
 
 
 def test_an_engine_failure_shows_the_error_with_advice_and_the_next_request_works(qtbot, make_app):
