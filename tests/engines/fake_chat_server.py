@@ -112,14 +112,8 @@ def _handler(server: FakeChatServer) -> type[BaseHTTPRequestHandler]:
                 server.headers.append(dict(self.headers))
             if self.path != "/v1/models":
                 return self._error(404, "no such path")
-            payload = {"object": "list", "data": [{"id": name, "object": "model", "owned_by": "fake"}
-                                                  for name in server.models]}
-            data = json.dumps(payload).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            self._json(200, {"object": "list", "data": [{"id": name, "object": "model", "owned_by": "fake"}
+                                                        for name in server.models]})
 
         def _reset(self) -> None:
             """Close with SO_LINGER 0: the kernel sends RST, the client sees a reset before any answer."""
@@ -128,19 +122,16 @@ def _handler(server: FakeChatServer) -> type[BaseHTTPRequestHandler]:
             self.close_connection = True
 
         def _error(self, status: int, message: str) -> None:
-            data = json.dumps({"error": {"message": message}}).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            self._json(status, {"error": {"message": message}})
 
         def _whole(self, reply: Reply) -> None:
             message = {"role": "assistant", "content": "".join(reply.pieces)}
-            payload = {"choices": [{"index": 0, "message": message, "finish_reason": reply.finish_reason}],
-                       "usage": reply.usage}
+            self._json(200, {"choices": [{"index": 0, "message": message, "finish_reason": reply.finish_reason}],
+                             "usage": reply.usage})
+
+        def _json(self, status: int, payload: Any) -> None:
             data = json.dumps(payload).encode()
-            self.send_response(200)
+            self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
