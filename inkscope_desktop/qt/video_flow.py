@@ -18,6 +18,7 @@ from inkscope_desktop.core.errors import InkscopeError
 from inkscope_desktop.core.prompts import VIDEO_PROMPT
 from inkscope_desktop.core.types import VideoClip
 from inkscope_desktop.core.video import clip_segments, format_time
+from inkscope_desktop.qt.capture_flow import HIDE_FOR_CAPTURE_MS, bring_to_front
 from inkscope_desktop.qt.images import pil_to_qimage
 from inkscope_desktop.settings import VideoSettings
 
@@ -73,6 +74,7 @@ class VideoFlow(QObject):
         self._waiting: deque[str] = deque()  # dropped videos still to describe, in order
         self._is_in_series = False  # the video being described came with others (its name is said)
         self._is_starting = False
+        self._hid_window = False  # the caption window was hidden for a recording of the next seconds
         self._record_timer = QTimer(self, singleShot=True)
         self._record_timer.timeout.connect(self._recording_done)
         controller.action_handlers[Action.DESCRIBE_RECENT_SCREEN] = self.describe_recent_screen
@@ -160,9 +162,15 @@ class VideoFlow(QObject):
             self._describe_frames(frames, self._rolling.fps)
             return
         seconds = self.settings.recent_seconds
-        self._one_shot = self._recorder(seconds)
-        self._one_shot.start()
-        self._record_timer.start(seconds * 1000 + RECORD_MARGIN_MS)
+        self._hid_window = self._window.isVisible()  # out of the recording, as for a screenshot
+        recorder = self._one_shot = self._recorder(seconds)
+        delay_ms = HIDE_FOR_CAPTURE_MS if self._hid_window else 0
+        if self._hid_window:
+            self._window.hide()
+            QTimer.singleShot(delay_ms, self, lambda: self._start_recorder(recorder))
+        else:
+            recorder.start()
+        self._record_timer.start(delay_ms + seconds * 1000 + RECORD_MARGIN_MS)
         self._window.set_status(f"Recording {seconds} seconds")
 
     def cancel_recording(self) -> None:
@@ -172,6 +180,7 @@ class VideoFlow(QObject):
         if self._one_shot is not None:
             self._one_shot.stop()
             self._one_shot = None
+            self._show_window_again()
         if was_recording:
             self._window.set_status("Recording stopped; nothing was described.")
 
@@ -180,6 +189,7 @@ class VideoFlow(QObject):
         if recorder is None:
             return
         recorder.stop()
+        self._show_window_again()
         frames = recorder.frames()
         if len(frames) < 2:
             problem = recorder.error.user_text if recorder.error is not None else \
@@ -187,6 +197,15 @@ class VideoFlow(QObject):
             self._window.show_error(problem)
             return
         self._describe_frames(frames, recorder.fps)
+
+    def _start_recorder(self, recorder: ScreenRecorder) -> None:
+        if recorder is self._one_shot:  # not cancelled while the window was hiding
+            recorder.start()
+
+    def _show_window_again(self) -> None:
+        if self._hid_window:
+            self._hid_window = False
+            bring_to_front(self._window)
 
     def _describe_frames(self, frames: list["Image.Image"], fps: float) -> None:
         settings = self.settings

@@ -151,9 +151,12 @@ def test_a_bad_video_is_a_one_line_error_and_the_app_stays_usable(qtbot, make_ap
 def test_the_last_seconds_are_recorded_first_when_nothing_is_kept(qtbot, make_app):
     app = make_app()
     assert app.flow.rolling_recorder is None
+    assert app.window.isVisible()
     with qtbot.waitSignal(app.controller.caption_finished, timeout=WAIT_MS):
         app.controller.handle_action(Action.DESCRIBE_RECENT_SCREEN)
         assert app.flow.is_recording and ("Recording 2 seconds", False) in app.announced
+        assert not app.window.isVisible()  # kept out of the recording, as for a screenshot
+    assert app.window.isVisible()
     request = app.engine.requests[0]
     clip = request.video
     assert clip.is_in_memory and clip.frames_fps == 5.0 and 8 <= len(clip.frames) <= 10
@@ -179,8 +182,9 @@ def test_the_rolling_recording_is_described_at_once(qtbot, make_app):
 def test_stop_speaking_cancels_a_recording(qtbot, make_app):
     app = make_app()
     app.controller.handle_action(Action.DESCRIBE_RECENT_SCREEN)
+    assert not app.window.isVisible()
     app.controller.handle_action(Action.STOP_SPEAKING)
-    assert not app.flow.is_recording
+    assert not app.flow.is_recording and app.window.isVisible()
     assert app.window.status_text() == "Recording stopped; nothing was described."
     qtbot.wait(2500)
     assert app.engine.requests == []
