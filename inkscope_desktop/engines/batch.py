@@ -19,7 +19,14 @@ from typing import TYPE_CHECKING, Any
 from inkscope_desktop.core.blank import blank_colour
 from inkscope_desktop.core.errors import InkscopeError
 from inkscope_desktop.core.prompts import build_messages
-from inkscope_desktop.core.types import CaptionRequest, CaptionResult, Detail, StopReason, Timings
+from inkscope_desktop.core.types import (
+    PIXELS_PER_TOKEN,
+    CaptionRequest,
+    CaptionResult,
+    Detail,
+    StopReason,
+    Timings,
+)
 from inkscope_desktop.engines.generation import EventStoppingCriteria
 
 if TYPE_CHECKING:
@@ -51,7 +58,7 @@ def memory_per_image(config: Any, detail: Detail, max_new_tokens: int, dtype_byt
     text = config.get_text_config(decoder=True) if hasattr(config, "get_text_config") else config
     head_dim = getattr(text, "head_dim", None) or text.hidden_size // text.num_attention_heads
     kv_per_token = 2 * text.num_hidden_layers * text.num_key_value_heads * head_dim * dtype_bytes
-    image_tokens = detail.max_pixels // (28 * 28)
+    image_tokens = detail.max_pixels // PIXELS_PER_TOKEN
     tokens = image_tokens + 160 + max_new_tokens
     vision = getattr(config, "vision_config", None)
     vision_width = getattr(vision, "embed_dim", None) or getattr(vision, "hidden_size", 1280)

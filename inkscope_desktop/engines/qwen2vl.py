@@ -13,7 +13,14 @@ from typing import Any
 
 from inkscope_desktop.core.errors import ModelError
 from inkscope_desktop.core.prompts import build_messages
-from inkscope_desktop.core.types import CaptionRequest, CaptionResult, Detail, StopReason, Timings
+from inkscope_desktop.core.types import (
+    PIXELS_PER_TOKEN,
+    CaptionRequest,
+    CaptionResult,
+    Detail,
+    StopReason,
+    Timings,
+)
 from inkscope_desktop.engines import fast_path as fast_path_module
 from inkscope_desktop.engines import gpu_memory
 from inkscope_desktop.engines.base import CaptionEngine, ProgressCallback
@@ -143,7 +150,7 @@ class Qwen2VLEngine(CaptionEngine):
             torch.cuda.empty_cache()
 
     def memory_note(self) -> str:
-        """GPU memory after loading and at the last caption's peak, in words (empty off the GPU)."""
+        """GPU memory after loading and at the last caption's peak, in words ("no GPU memory used" off the GPU)."""
         if not (self.device or "").startswith("cuda"):
             return "no GPU memory used"
         note = f"{self.memory_after_load / 2**30:.2f} GiB of GPU memory after loading"
@@ -161,7 +168,7 @@ class Qwen2VLEngine(CaptionEngine):
         self.report_stage("Preparing the GPU for fast descriptions; this takes longest on the first start…")
         self._fast = fast_path_module.FastPath(self._model, self.device or "cpu")
         detail = self._warm_detail
-        lengths = fast_path_module.warm_up_lengths(detail.max_pixels // 784, 512)
+        lengths = fast_path_module.warm_up_lengths(detail.max_pixels // PIXELS_PER_TOKEN, 512)
         image = _warm_up_image()
         rounds = 2 if (self.device or "").startswith("cuda") else 1  # CUDA graphs record on the second call
         try:
