@@ -127,6 +127,19 @@ class Timings:
     total_s: float = 0.0
     decode_tokens_per_s: float = 0.0
 
+    @classmethod
+    def measured(cls, *, started: float, prepared: float, first: float, last: float, ended: float,
+                 new_tokens: int, load_s: float = 0.0) -> "Timings":
+        """From ``time.perf_counter()`` marks: request start, inputs ready, first and last new token, end."""
+        return cls(
+            load_s=load_s,
+            preprocess_s=prepared - started,
+            first_token_s=first - prepared,
+            decode_s=last - first,
+            total_s=ended - started,
+            decode_tokens_per_s=(new_tokens - 1) / (last - first) if new_tokens > 1 and last > first else 0.0,
+        )
+
     def as_dict(self) -> dict[str, float]:
         return {name: round(value, 4) for name, value in vars(self).items()}
 

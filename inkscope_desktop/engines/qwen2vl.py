@@ -293,17 +293,10 @@ class Qwen2VLEngine(CaptionEngine):
             prompt_tokens=prompt_tokens,
             image_tokens=image_tokens,
             new_tokens=new_tokens,
-            timings=Timings(
-                load_s=self.load_seconds,
-                preprocess_s=prepared - started,
-                first_token_s=first - prepared,
-                decode_s=last - first,
-                total_s=ended - started,
-                decode_tokens_per_s=(new_tokens - 1) / (last - first) if new_tokens > 1 and last > first else 0.0,
-            ),
+            timings=Timings.measured(started=started, prepared=prepared, first=first, last=last, ended=ended,
+                                     new_tokens=new_tokens, load_s=self.load_seconds),
             engine=self.name,
         )
-
 
 
 def _warm_up_image() -> Any:

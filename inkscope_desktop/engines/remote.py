@@ -173,13 +173,8 @@ class RemoteEngine(CaptionEngine):
             stop_reason=stop_reason,
             prompt_tokens=_count(usage.get("prompt_tokens")),
             new_tokens=new_tokens,
-            timings=Timings(
-                preprocess_s=prepared - started,
-                first_token_s=first - prepared,
-                decode_s=last - first,
-                total_s=ended - started,
-                decode_tokens_per_s=(new_tokens - 1) / (last - first) if new_tokens > 1 and last > first else 0.0,
-            ),
+            timings=Timings.measured(started=started, prepared=prepared, first=first, last=last, ended=ended,
+                                     new_tokens=new_tokens),
             engine=self.name,
         )
 
