@@ -65,7 +65,7 @@ def main() -> None:
 
     from inkscope_desktop.core.conversation import Conversation
     from inkscope_desktop.core.prompts import build_messages
-    from inkscope_desktop.engines.qwen2vl import Qwen2VLEngine
+    from inkscope_desktop.engines.local.qwen2vl import Qwen2VLEngine
     from inkscope_desktop.testing.random_qwen2vl import save_random_qwen2vl
 
     torch.set_num_threads(max(1, torch.get_num_threads()))

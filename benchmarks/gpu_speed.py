@@ -152,8 +152,8 @@ def main() -> None:
 
     from inkscope_desktop.core.conversation import Conversation
     from inkscope_desktop.core.types import CaptionRequest, Detail
-    from inkscope_desktop.engines.batch import choose_batch_size, describe_in_batches
-    from inkscope_desktop.engines.qwen2vl import Qwen2VLEngine
+    from inkscope_desktop.engines.local.batch import choose_batch_size, describe_in_batches
+    from inkscope_desktop.engines.local.qwen2vl import Qwen2VLEngine
     from inkscope_desktop.testing.random_qwen2vl import save_random_qwen2vl
 
     device = args.device if args.device != "auto" else ("cuda" if torch.cuda.is_available() else "cpu")

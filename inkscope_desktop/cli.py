@@ -16,7 +16,7 @@ from inkscope_desktop.core.actions import Action
 from inkscope_desktop.core.errors import InkscopeError
 from inkscope_desktop.core.prompts import DEFAULT_PRESET, PRESETS
 from inkscope_desktop.core.types import Detail
-from inkscope_desktop.engines.model_source import DEFAULT_MODEL_ID
+from inkscope_desktop.engines.hub.model_source import DEFAULT_MODEL_ID
 
 #: Exit statuses: 1 when some input could not be described, 2 for usage, model or setup errors.
 EXIT_INPUT_FAILED = 1

@@ -77,10 +77,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from inkscope_desktop.core.types import CaptionResult, Timings
     from inkscope_desktop.hotkeys import default_bindings
-    from inkscope_desktop.qt.app_actions import build_menu_actions
-    from inkscope_desktop.qt.caption_window import CaptionWindow
-    from inkscope_desktop.qt.images import pil_to_qimage
-    from inkscope_desktop.qt.region_selector import RegionSelector
+    from inkscope_desktop.qt.widgets.menus import build_menu_actions
+    from inkscope_desktop.qt.widgets.caption_window import CaptionWindow
+    from inkscope_desktop.qt.widgets.images import pil_to_qimage
+    from inkscope_desktop.qt.widgets.region_selector import RegionSelector
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     out = Path(args.output)
@@ -128,12 +128,12 @@ def main(argv: list[str] | None = None) -> int:
     saved.append("tray_menu.png")
     menu.close()
 
-    from inkscope_desktop.qt.settings_dialog import SettingsDialog
+    from inkscope_desktop.qt.settings_dialog.dialog import SettingsDialog
     from inkscope_desktop.settings import Settings
 
     from keyring.backends.fail import Keyring as NoKeyring
 
-    from inkscope_desktop.engines.api_keys import ApiKeyStore
+    from inkscope_desktop.engines.remote.api_keys import ApiKeyStore
 
     dialog = SettingsDialog(Settings(), voices=[("english", "English")], on_delete_history=lambda: "",
                             on_check_model=lambda _source: "", api_keys=ApiKeyStore(NoKeyring()),

@@ -20,7 +20,7 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def tiny_engine(tiny_model_dir: Path):
     """The Qwen2-VL engine with the tiny checkpoint loaded on the CPU, shared by the session."""
-    from inkscope_desktop.engines.qwen2vl import Qwen2VLEngine
+    from inkscope_desktop.engines.local.qwen2vl import Qwen2VLEngine
 
     engine = Qwen2VLEngine(str(tiny_model_dir), device="cpu")
     engine.load()

@@ -12,7 +12,7 @@ import sys
 from dataclasses import replace
 
 from inkscope_desktop.core.errors import InkscopeError
-from inkscope_desktop.engines.api_keys import ApiKeyError, ApiKeyStore, keyring_user
+from inkscope_desktop.engines.remote.api_keys import ApiKeyError, ApiKeyStore, keyring_user
 from inkscope_desktop.settings.store import SettingsStore
 
 

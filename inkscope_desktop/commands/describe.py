@@ -26,9 +26,9 @@ from inkscope_desktop.core.types import (
 from inkscope_desktop.core.video import DEFAULT_SEGMENT_S, is_video_path
 from inkscope_desktop.core.video_segments import SegmentedStream
 from inkscope_desktop.engines.base import CaptionEngine
-from inkscope_desktop.engines.qwen2vl import Qwen2VLEngine
+from inkscope_desktop.engines.local.qwen2vl import Qwen2VLEngine
 from inkscope_desktop.engines.registry import create_engine
-from inkscope_desktop.engines.video_reader import probe_video
+from inkscope_desktop.engines.local.video_reader import probe_video
 
 STDIN = "-"
 
@@ -117,7 +117,7 @@ def _batch_size(engine: CaptionEngine, args: argparse.Namespace, count: int) -> 
         return 1
     wanted = getattr(args, "batch_size", "auto")
     if wanted == "auto":
-        from inkscope_desktop.engines.batch import choose_batch_size
+        from inkscope_desktop.engines.local.batch import choose_batch_size
 
         wanted = choose_batch_size(engine, Detail(args.detail), args.max_new_tokens)
     return max(1, min(int(wanted), count))
@@ -127,7 +127,7 @@ def _describe_in_batches(engine: Qwen2VLEngine, inputs: list[Path | str], args: 
                          prompt: str, batch_size: int) -> Iterator[tuple[Path | str, Any]]:
     """Images ``batch_size`` at a time through one ``generate`` each; yields ``(input, result or error)`` in
     input order, and ``(input, None)`` for videos and standard input, which the caller streams one by one."""
-    from inkscope_desktop.engines.batch import describe_in_batches
+    from inkscope_desktop.engines.local.batch import describe_in_batches
 
     group: list[Path | str] = []
 

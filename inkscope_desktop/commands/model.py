@@ -7,7 +7,7 @@ import argparse
 
 from inkscope_desktop.commands.progress import ProgressLine, download_progress
 from inkscope_desktop.core.errors import InkscopeError
-from inkscope_desktop.engines.model_source import download_model, model_info
+from inkscope_desktop.engines.hub.model_source import download_model, model_info
 
 
 def run_model(args: argparse.Namespace) -> int:
@@ -25,8 +25,8 @@ def run_model(args: argparse.Namespace) -> int:
 
 def _check_remote(args: argparse.Namespace) -> int:
     """One line: whether the server (from the options, else the settings) serves the model; exit 1 if not."""
-    from inkscope_desktop.engines.api_keys import DEFAULT_API_KEY_ENV, read_api_key
-    from inkscope_desktop.engines.remote_check import check_server
+    from inkscope_desktop.engines.remote.api_keys import DEFAULT_API_KEY_ENV, read_api_key
+    from inkscope_desktop.engines.remote.check import check_server
     from inkscope_desktop.settings.store import SettingsStore
 
     remote = SettingsStore().read().settings.remote  # read only: a broken file is left as it is

@@ -7,7 +7,7 @@ import logging
 import sys
 
 from inkscope_desktop.core.actions import Action
-from inkscope_desktop.core.instance import InstanceNotRunningError, send_action
+from inkscope_desktop.instance import InstanceNotRunningError, send_action
 
 #: Exit status when no instance is running; a refusal or a broken channel is an error (2), raised to the caller.
 EXIT_NOT_RUNNING = 1

@@ -1,6 +1,6 @@
 """Video inputs: which files are videos, the segments a long one is described in, and how many frames.
 
-Decoding needs PyAV and lives in :mod:`inkscope_desktop.engines.video_reader`; the core stays free of it.
+Decoding needs PyAV and lives in :mod:`inkscope_desktop.engines.local.video_reader`; the core stays free of it.
 """
 
 from __future__ import annotations

@@ -18,24 +18,24 @@ from inkscope_desktop.core.images import SUPPORTED_SUFFIXES, load_image
 from inkscope_desktop.core.video import VIDEO_SUFFIXES, is_video_path
 from inkscope_desktop.core.service import CaptionService
 from inkscope_desktop.core.types import Detail
-from inkscope_desktop.qt.app_actions import build_menu_actions
-from inkscope_desktop.qt.caption_window import CaptionWindow
-from inkscope_desktop.qt.controller import AppController, DescribeOptions
-from inkscope_desktop.qt.engine_choice import EngineChooser, ask_to_send, demo_engine
-from inkscope_desktop.qt.icons import IconState, app_icon, prefers_high_contrast
-from inkscope_desktop.qt.narration import Narration
-from inkscope_desktop.qt.process import display_problem, quit_on_signals
-from inkscope_desktop.qt.region_flow import RegionFlow
-from inkscope_desktop.qt.settings_apply import SettingsApplier
-from inkscope_desktop.qt.thread_bridge import ThreadBridge
-from inkscope_desktop.qt.tray import TrayIcon
-from inkscope_desktop.qt.video_flow import VideoFlow
+from inkscope_desktop.qt.widgets.menus import build_menu_actions
+from inkscope_desktop.qt.widgets.caption_window import CaptionWindow
+from inkscope_desktop.qt.flows.controller import AppController, DescribeOptions
+from inkscope_desktop.qt.runtime.engine_choice import EngineChooser, ask_to_send, demo_engine
+from inkscope_desktop.qt.widgets.icons import IconState, app_icon, prefers_high_contrast
+from inkscope_desktop.qt.flows.narration import Narration
+from inkscope_desktop.qt.runtime.process import display_problem, quit_on_signals
+from inkscope_desktop.qt.flows.region_flow import RegionFlow
+from inkscope_desktop.qt.flows.settings_apply import SettingsApplier
+from inkscope_desktop.qt.runtime.thread_bridge import ThreadBridge
+from inkscope_desktop.qt.widgets.tray import TrayIcon
+from inkscope_desktop.qt.flows.video_flow import VideoFlow
 from inkscope_desktop.history import open_history
-from inkscope_desktop.qt.history_keeper import HistoryKeeper
+from inkscope_desktop.qt.flows.history_keeper import HistoryKeeper
 from inkscope_desktop.settings import Settings, SettingsStore
 
 if TYPE_CHECKING:
-    from inkscope_desktop.core.instance import InstanceServer
+    from inkscope_desktop.instance import InstanceServer
     from inkscope_desktop.engines.base import CaptionEngine
     from inkscope_desktop.hotkeys import HotkeyListener
 
@@ -146,7 +146,7 @@ class InkscopeApp:
 
     def claim_instance(self) -> bool:
         """Become the one running instance; False when another runs (it was asked to show its window)."""
-        from inkscope_desktop.core.instance import claim_instance, send_action
+        from inkscope_desktop.instance import claim_instance, send_action
 
         self._server = claim_instance(self.actions.post)
         if self._server is not None:

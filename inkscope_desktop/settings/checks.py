@@ -14,7 +14,7 @@ from typing import Any
 from inkscope_desktop.core.actions import Action
 from inkscope_desktop.core.errors import HotkeyError, SettingsError
 from inkscope_desktop.core.types import Detail
-from inkscope_desktop.engines.torch_device import DEVICES
+from inkscope_desktop.engines.local.torch_device import DEVICES
 from inkscope_desktop.hotkeys.chords import Chord, action_name
 
 #: Who speaks captions; the values are those of ``inkscope_desktop.speech.settings.SpeechRoute``.

@@ -17,7 +17,7 @@ from inkscope_desktop.core.actions import Action
 from inkscope_desktop.core.errors import HotkeyError
 from inkscope_desktop.core.prompts import PRESETS
 from inkscope_desktop.core.types import Detail
-from inkscope_desktop.engines.model_source import DEFAULT_MODEL_ID
+from inkscope_desktop.engines.hub.model_source import DEFAULT_MODEL_ID
 from inkscope_desktop.hotkeys.chords import Chord, validate_bindings
 from inkscope_desktop.hotkeys.defaults import default_bindings
 from inkscope_desktop.settings import checks

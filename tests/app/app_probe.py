@@ -56,7 +56,7 @@ def _engine(args: argparse.Namespace) -> Any:
     if args.fake:
         return FakeEngine(first_chunk_delay_s=args.first_chunk_delay, chunk_delay_s=args.chunk_delay,
                           load_delay_s=args.load_delay)
-    from inkscope_desktop.engines.qwen2vl import Qwen2VLEngine
+    from inkscope_desktop.engines.local.qwen2vl import Qwen2VLEngine
 
     return Qwen2VLEngine(args.model, device=args.device)
 

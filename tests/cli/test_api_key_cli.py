@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from inkscope_desktop.engines.api_keys import ApiKeyStore
+from inkscope_desktop.engines.remote.api_keys import ApiKeyStore
 from test_describe_remote import FakeChatServer, Reply, noise
 
 URL = "https://gpu.example.org/v1"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from inkscope_desktop.core.actions import Action
-from inkscope_desktop.core.instance import RUNTIME_DIR_ENV, InstanceServer
+from inkscope_desktop.instance import RUNTIME_DIR_ENV, InstanceServer
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the Unix-socket transport")
 

@@ -18,7 +18,7 @@ from inkscope_desktop.core.video import (
     is_video_path,
     plan_segments,
 )
-from inkscope_desktop.engines.video_reader import probe_video, read_frames
+from inkscope_desktop.engines.local.video_reader import probe_video, read_frames
 
 
 def write_clip(path: Path, *, seconds: float = 3.0, fps: int = 10, size: tuple[int, int] = (160, 120)) -> Path:
@@ -166,7 +166,7 @@ def test_a_cut_off_file_is_a_clear_error(tmp_path: Path, clip: Path) -> None:
 
 
 def test_a_huge_frame_size_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import inkscope_desktop.engines.video_reader as video
+    import inkscope_desktop.engines.local.video_reader as video
 
     monkeypatch.setattr(video, "MAX_FRAME_PIXELS", 100 * 100)  # a real 8K+ clip would be slow to write
     path = write_clip(tmp_path / "big.mp4", seconds=0.4, size=(160, 120))

@@ -41,7 +41,7 @@ class ScriptedLogits:
 @pytest.fixture
 def scripted(tiny_engine):
     """Returns ``make(text, end=True, **kw) -> (engine, logits)``: a loaded tiny engine that says ``text``."""
-    from inkscope_desktop.engines.qwen2vl import Qwen2VLEngine
+    from inkscope_desktop.engines.local.qwen2vl import Qwen2VLEngine
     from transformers import LogitsProcessorList
 
     def make(text: str, *, end: bool = True, **kwargs: Any) -> tuple[Qwen2VLEngine, ScriptedLogits]:

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from inkscope_desktop.engines.api_keys import SERVICE, ApiKeyError, ApiKeyStore, keyring_user, read_api_key
-from inkscope_desktop.engines.remote import RemoteEngine
+from inkscope_desktop.engines.remote.api_keys import SERVICE, ApiKeyError, ApiKeyStore, keyring_user, read_api_key
+from inkscope_desktop.engines.remote.engine import RemoteEngine
 from fake_chat_server import FakeChatServer, Reply
 
 URL = "http://127.0.0.1:8000/v1"
@@ -114,7 +114,7 @@ def test_a_locked_or_broken_keyring_reads_as_no_key(monkeypatch, caplog):
 
 def test_keyring_is_imported_only_when_a_key_is_used():
     code = ("import sys\n"
-            "import inkscope_desktop.engines.api_keys, inkscope_desktop.engines.remote, inkscope_desktop.cli\n"
+            "import inkscope_desktop.engines.remote.api_keys, inkscope_desktop.engines.remote.engine, inkscope_desktop.cli\n"
             "import inkscope_desktop.commands.api_key, inkscope_desktop.commands.config\n"
             "print('keyring' in sys.modules, 'secretstorage' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

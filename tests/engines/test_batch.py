@@ -13,8 +13,8 @@ from transformers import AutoConfig, LogitsProcessorList
 
 from inkscope_desktop.core.errors import ImageError
 from inkscope_desktop.core.types import CaptionRequest, Detail, StopReason
-from inkscope_desktop.engines import batch
-from inkscope_desktop.engines.qwen2vl import Qwen2VLEngine
+from inkscope_desktop.engines.local import batch
+from inkscope_desktop.engines.local.qwen2vl import Qwen2VLEngine
 
 pytestmark = pytest.mark.model
 

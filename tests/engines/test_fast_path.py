@@ -13,8 +13,8 @@ from PIL import Image
 
 from inkscope_desktop.core.conversation import Conversation
 from inkscope_desktop.core.types import Detail
-from inkscope_desktop.engines import fast_path
-from inkscope_desktop.engines.qwen2vl import Qwen2VLEngine
+from inkscope_desktop.engines.local import fast_path
+from inkscope_desktop.engines.local.qwen2vl import Qwen2VLEngine
 
 pytestmark = pytest.mark.model
 

@@ -10,7 +10,7 @@ from PIL import Image
 
 from inkscope_desktop.core.conversation import Conversation
 from inkscope_desktop.core.types import Detail
-from inkscope_desktop.engines.qwen2vl import Qwen2VLEngine
+from inkscope_desktop.engines.local.qwen2vl import Qwen2VLEngine
 
 pytestmark = pytest.mark.model
 
@@ -82,7 +82,7 @@ def test_another_image_or_detail_level_is_preprocessed_afresh(engine):
 
 
 def test_on_a_gpu_the_image_processor_normalises_there(engine):
-    from inkscope_desktop.engines.image_reuse import image_processor_device
+    from inkscope_desktop.engines.local.image_reuse import image_processor_device
 
     assert image_processor_device(engine._processor, "cuda:0") == {"device": "cuda:0"}
     assert image_processor_device(engine._processor, "cpu") == {}

@@ -19,8 +19,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from inkscope_desktop.core.errors import ModelError, ModelNotFoundError
-from inkscope_desktop.engines import model_source
-from inkscope_desktop.engines.model_source import (
+from inkscope_desktop.engines.hub import model_source
+from inkscope_desktop.engines.hub.model_source import (
     DEFAULT_MODEL_ID,
     download_model,
     hub_cache_dir,
@@ -264,7 +264,7 @@ def test_a_killed_download_resumes_in_the_next_run(hub, hub_env, tmp_path):
     """The process dies mid-file (kill -9: no cleanup runs); the next run asks only for the missing bytes."""
     hub.stall_after["model.safetensors"] = 200_000
     code = ("import huggingface_hub.constants as c; c.DOWNLOAD_CHUNK_SIZE = 16 * 1024; "
-            "from inkscope_desktop.engines.model_source import download_model; download_model()")
+            "from inkscope_desktop.engines.hub.model_source import download_model; download_model()")
     env = {**os.environ, "HF_ENDPOINT": hub.url, "HF_HUB_DOWNLOAD_TIMEOUT": "60"}
     child = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.DEVNULL,
                              stderr=subprocess.PIPE)
@@ -507,7 +507,7 @@ def test_a_fresh_process_downloads_and_loads_offline_through_the_environment(hub
     """huggingface_hub reads HF_ENDPOINT and HF_HUB_OFFLINE at import: check a real process agrees with us."""
     env = {**os.environ, "HF_ENDPOINT": hub.url, "HF_HOME": str(tmp_path / "fresh-home")}
     env.pop("HF_HUB_CACHE", None)
-    code = "from inkscope_desktop.engines.model_source import {0}; print({0}())"
+    code = "from inkscope_desktop.engines.hub.model_source import {0}; print({0}())"
     download = subprocess.run([sys.executable, "-c", code.format("download_model")], env=env,
                               capture_output=True, text=True, timeout=120)
     assert download.returncode == 0, download.stderr
@@ -520,7 +520,7 @@ def test_a_fresh_process_downloads_and_loads_offline_through_the_environment(hub
 
 
 def test_byte_progress_without_file_sizes_and_with_a_rolled_back_bar():
-    from inkscope_desktop.engines.hub_progress import ByteProgress
+    from inkscope_desktop.engines.hub.progress import ByteProgress
 
     calls, callback = recorder()
     progress = ByteProgress(callback, total=0, already_done=10)
@@ -539,7 +539,7 @@ def test_byte_progress_without_file_sizes_and_with_a_rolled_back_bar():
 
 
 def test_importing_the_module_loads_no_model_library():
-    code = ("import sys, inkscope_desktop.engines.model_source; "
+    code = ("import sys, inkscope_desktop.engines.hub.model_source; "
             "print(sorted(m for m in ('huggingface_hub', 'torch', 'transformers', 'tqdm') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr

@@ -8,7 +8,7 @@ import socket
 import pytest
 
 from inkscope_desktop.core.types import CaptionRequest
-from inkscope_desktop.engines.qwen2vl import Qwen2VLEngine
+from inkscope_desktop.engines.local.qwen2vl import Qwen2VLEngine
 
 pytestmark = pytest.mark.model
 

@@ -179,7 +179,7 @@ def test_blank_image_is_announced_not_captioned(tiny_engine):
 
 
 def test_missing_model_folder_is_a_one_line_error(tmp_path):
-    from inkscope_desktop.engines.qwen2vl import Qwen2VLEngine
+    from inkscope_desktop.engines.local.qwen2vl import Qwen2VLEngine
 
     with pytest.raises(ModelNotFoundError) as raised:
         Qwen2VLEngine(str(tmp_path / "nowhere"), device="cpu").load()
@@ -188,7 +188,7 @@ def test_missing_model_folder_is_a_one_line_error(tmp_path):
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a CUDA GPU")
 def test_asking_for_a_missing_gpu_is_a_one_line_error(tiny_model_dir):
-    from inkscope_desktop.engines.qwen2vl import Qwen2VLEngine
+    from inkscope_desktop.engines.local.qwen2vl import Qwen2VLEngine
 
     with pytest.raises(ModelError) as raised:
         Qwen2VLEngine(str(tiny_model_dir), device="cuda").load()

@@ -14,7 +14,7 @@ from PIL import Image
 from inkscope_desktop.core.errors import GenerationError, InkscopeError, ModelError, ModelNotFoundError
 from inkscope_desktop.core.types import CaptionRequest, Detail, Sampling, StopReason, Turn
 from inkscope_desktop.engines.registry import create_engine
-from inkscope_desktop.engines.remote import RemoteEngine, fitted_size, is_loopback
+from inkscope_desktop.engines.remote.engine import RemoteEngine, fitted_size, is_loopback
 from fake_chat_server import FakeChatServer, Reply, decode_data_url
 
 

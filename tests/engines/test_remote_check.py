@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from inkscope_desktop.core.errors import InkscopeError, ModelError
-from inkscope_desktop.engines.remote_check import check_server, models_url
+from inkscope_desktop.engines.remote.check import check_server, models_url
 from fake_chat_server import FakeChatServer
 from test_remote import free_port
 
@@ -53,7 +53,7 @@ def test_models_url_sits_next_to_chat_completions():
 
 
 def test_a_malformed_list_is_reported():
-    from inkscope_desktop.engines import remote_check
+    from inkscope_desktop.engines.remote import check as remote_check
 
     with pytest.raises(InkscopeError, match="not a model list"):
         remote_check._model_names(b'{"object": "list"}', "http://h/v1/models")

@@ -9,8 +9,8 @@ from PIL import Image
 from inkscope_desktop.core.errors import ImageError, VideoError
 from inkscope_desktop.core.types import CaptionRequest, StopReason, VideoClip
 from inkscope_desktop.engines.fake import FakeEngine
-from inkscope_desktop.engines.remote import RemoteEngine
-from inkscope_desktop.engines.video_reader import read_frames
+from inkscope_desktop.engines.remote.engine import RemoteEngine
+from inkscope_desktop.engines.local.video_reader import read_frames
 
 
 def recording(count: int, size: tuple[int, int] = (160, 120)) -> tuple[Image.Image, ...]:

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QLabel
 
-from inkscope_desktop.qt.announcer import Announcer
+from inkscope_desktop.qt.widgets.announcer import Announcer
 
 
 @pytest.fixture

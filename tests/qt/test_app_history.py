@@ -12,7 +12,7 @@ from PIL import Image
 from PySide6.QtCore import Qt
 
 from inkscope_desktop.history import HistoryStore
-from inkscope_desktop.qt.history_list import HistoryList
+from inkscope_desktop.qt.widgets.history_list import HistoryList
 from inkscope_desktop.settings import PrivacySettings
 
 WAIT_MS = 10_000

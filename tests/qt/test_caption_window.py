@@ -9,10 +9,10 @@ from PySide6.QtGui import QAction, QColor, QDragEnterEvent, QDragMoveEvent, QDro
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QListWidget, QPlainTextEdit, QPushButton, QWidget
 
 from inkscope_desktop.core.types import CaptionResult, StopReason, Timings
-from inkscope_desktop.qt.announcer import Announcer
-from inkscope_desktop.qt.caption_window import CaptionWindow
-from inkscope_desktop.qt.images import images_from_mime, qimage_to_pil
-from inkscope_desktop.qt.media_intake import NO_CLIPBOARD_IMAGE
+from inkscope_desktop.qt.widgets.announcer import Announcer
+from inkscope_desktop.qt.widgets.caption_window import CaptionWindow
+from inkscope_desktop.qt.widgets.images import images_from_mime, qimage_to_pil
+from inkscope_desktop.qt.widgets.media_intake import NO_CLIPBOARD_IMAGE
 
 
 @pytest.fixture

@@ -19,13 +19,13 @@ from inkscope_desktop.core.errors import ModelNotFoundError
 from inkscope_desktop.core.service import CaptionService, Loading
 from inkscope_desktop.core.types import StopReason
 from recording_engine import RecordingEngine
-from inkscope_desktop.qt.caption_window import CaptionWindow
-from inkscope_desktop.qt.controller import AppController
-from inkscope_desktop.qt.history_list import HistoryList
-from inkscope_desktop.qt.images import pil_to_qimage
-from inkscope_desktop.qt.media_intake import NO_CLIPBOARD_IMAGE
-from inkscope_desktop.qt.region_flow import RegionFlow
-from inkscope_desktop.qt.thread_bridge import ThreadBridge
+from inkscope_desktop.qt.widgets.caption_window import CaptionWindow
+from inkscope_desktop.qt.flows.controller import AppController
+from inkscope_desktop.qt.widgets.history_list import HistoryList
+from inkscope_desktop.qt.widgets.images import pil_to_qimage
+from inkscope_desktop.qt.widgets.media_intake import NO_CLIPBOARD_IMAGE
+from inkscope_desktop.qt.flows.region_flow import RegionFlow
+from inkscope_desktop.qt.runtime.thread_bridge import ThreadBridge
 
 WAIT_MS = 5000
 SHIFT, CTRL = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.ControlModifier

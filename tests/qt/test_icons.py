@@ -1,4 +1,4 @@
-"""Tests for the shipped icons, the .desktop file and the icon/contrast helpers in inkscope_desktop.qt.icons."""
+"""Tests for the shipped icons, the .desktop file and the icon/contrast helpers in inkscope_desktop.qt.widgets.icons."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QImage
 
 from inkscope_desktop.core.actions import Action
-from inkscope_desktop.qt.icons import ICON_SIZES, IconState, app_icon, icon_paths, prefers_high_contrast, resources_dir
+from inkscope_desktop.qt.widgets.icons import ICON_SIZES, IconState, app_icon, icon_paths, prefers_high_contrast, resources_dir
 
 VARIANTS = (False, True)
 ALL_ICONS = list(itertools.product(IconState, VARIANTS))

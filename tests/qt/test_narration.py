@@ -10,10 +10,10 @@ from PIL import Image
 from inkscope_desktop.core.actions import Action
 from inkscope_desktop.core.service import CaptionService
 from inkscope_desktop.engines.fake import FakeEngine
-from inkscope_desktop.qt.caption_window import CaptionWindow
-from inkscope_desktop.qt.controller import AppController
-from inkscope_desktop.qt.narration import Narration
-from inkscope_desktop.qt.thread_bridge import ThreadBridge
+from inkscope_desktop.qt.widgets.caption_window import CaptionWindow
+from inkscope_desktop.qt.flows.controller import AppController
+from inkscope_desktop.qt.flows.narration import Narration
+from inkscope_desktop.qt.runtime.thread_bridge import ThreadBridge
 from inkscope_desktop.settings import SpeechSettings
 from inkscope_desktop.speech import Narrator, SpeechError
 from inkscope_desktop.speech.recording import RecordingSpeaker

@@ -7,9 +7,9 @@ from PIL import Image
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QImage
 
-from inkscope_desktop.qt.announcer import Announcer
-from inkscope_desktop.qt.images import pil_to_qimage
-from inkscope_desktop.qt.region_selector import INSTRUCTIONS, RegionSelector
+from inkscope_desktop.qt.widgets.announcer import Announcer
+from inkscope_desktop.qt.widgets.images import pil_to_qimage
+from inkscope_desktop.qt.widgets.region_selector import INSTRUCTIONS, RegionSelector
 
 W, H = 600, 300  # the initial rectangle is a third of each side, centred: 200 x 100 at (200, 100)
 SHIFT, CTRL = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.ControlModifier

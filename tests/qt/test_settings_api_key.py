@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
-from inkscope_desktop.engines.api_keys import ApiKeyStore
-from inkscope_desktop.qt.settings_dialog import SettingsDialog
+from inkscope_desktop.engines.remote.api_keys import ApiKeyStore
+from inkscope_desktop.qt.settings_dialog.dialog import SettingsDialog
 from inkscope_desktop.settings import RemoteSettings, Settings, SettingsStore
 from tests.chat_server import fake_chat_server
 
@@ -143,7 +143,7 @@ def test_ask_the_server_says_what_went_wrong(qtbot, no_keyring):
 
 
 def test_the_apps_server_check_asks_a_real_server(no_keyring):
-    from inkscope_desktop.qt.settings_apply import _check_server
+    from inkscope_desktop.qt.flows.settings_apply import _check_server
 
     FakeChatServer = fake_chat_server().FakeChatServer
 

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLin
 
 from inkscope_desktop.core.actions import Action
 from inkscope_desktop.core.types import Detail
-from inkscope_desktop.qt.settings_dialog import SettingsDialog
+from inkscope_desktop.qt.settings_dialog.dialog import SettingsDialog
 from inkscope_desktop.settings import HotkeySettings, Settings, SpeechSettings
 
 CTRL_ALT_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | \

@@ -21,11 +21,11 @@ from inkscope_desktop.core.actions import Action
 from inkscope_desktop.core.errors import CaptureError
 from inkscope_desktop.core.service import CaptionService
 from recording_engine import RecordingEngine
-from inkscope_desktop.qt.caption_window import CaptionWindow
-from inkscope_desktop.qt.controller import AppController
-from inkscope_desktop.qt.history_list import HistoryList
-from inkscope_desktop.qt.thread_bridge import ThreadBridge
-from inkscope_desktop.qt.video_flow import FOLLOW_UP_NOTE, VideoFlow
+from inkscope_desktop.qt.widgets.caption_window import CaptionWindow
+from inkscope_desktop.qt.flows.controller import AppController
+from inkscope_desktop.qt.widgets.history_list import HistoryList
+from inkscope_desktop.qt.runtime.thread_bridge import ThreadBridge
+from inkscope_desktop.qt.flows.video_flow import FOLLOW_UP_NOTE, VideoFlow
 from inkscope_desktop.settings import VideoSettings
 
 _spec = importlib.util.spec_from_file_location("_video_clips", Path(__file__).parents[1] / "core" / "test_video.py")

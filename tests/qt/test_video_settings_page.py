@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QLabel
 
-from inkscope_desktop.qt.settings_dialog import SettingsDialog
-from inkscope_desktop.qt.video_settings_page import PRIVACY_NOTE
+from inkscope_desktop.qt.settings_dialog.dialog import SettingsDialog
+from inkscope_desktop.qt.settings_dialog.video_page import PRIVACY_NOTE
 from inkscope_desktop.settings import Settings, VideoSettings
 
 

@@ -1,0 +1,1 @@
+"""The GUI's plumbing: crossing threads, caption job handles, the action registry, the engine in use."""

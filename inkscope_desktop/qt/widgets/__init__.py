@@ -1,0 +1,1 @@
+"""The widgets: the caption window and its parts, the region selector, the tray icon, menus, announcements."""

@@ -1,0 +1,133 @@
+"""Builds the caption window's controls: named widgets, their layout, frames, tab order and menus."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QMainWindow, QPlainTextEdit, QPushButton, QSplitter, \
+    QVBoxLayout, QWidget
+
+from inkscope_desktop.qt.widgets.history_list import HistoryList
+
+#: Frames drawn in the palette's text colour, and a thicker highlight-coloured one around the focus, so the
+#: areas show in any theme (a high-contrast black palette hides the style's own shaded frames).
+FRAMES = """
+QPlainTextEdit, QLineEdit, QListWidget { border: 1px solid palette(window-text); padding: 1px; }
+QPlainTextEdit:focus, QLineEdit:focus, QListWidget:focus { border: 2px solid palette(highlight); padding: 0px; }
+"""
+#: Events after which the frames' palette colours are resolved again.
+RESTYLE_EVENTS = (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange, QEvent.Type.ThemeChange)
+_W = TypeVar("_W", bound=QWidget)
+
+
+@dataclass
+class CaptionControls:
+    """The caption window's controls, in tab order."""
+
+    caption: QPlainTextEdit
+    question: QLineEdit
+    ask: QPushButton
+    history: HistoryList
+    history_search: QLineEdit
+    status: QLabel
+
+    @property
+    def areas(self) -> tuple[QWidget, ...]:
+        """The areas F6 and Shift+F6 cycle through."""
+        return (self.caption, self.question, self.history)
+
+
+def build_controls(window: QMainWindow) -> CaptionControls:
+    """``window``'s central widget: every control named and described, laid out (caption and history side by
+    side, then the question row and the status line), framed, in tab order. The window connects the signals."""
+    selectable = Qt.TextInteractionFlag.TextSelectableByKeyboard | Qt.TextInteractionFlag.TextSelectableByMouse
+    caption = named(QPlainTextEdit(readOnly=True), "Caption",
+                    "The description of the image, growing as it is written, and any follow-up "
+                    "answers. Read it with the arrow keys. Alt+C copies the caption.")
+    caption.setTextInteractionFlags(selectable)
+    caption.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    question = named(QLineEdit(placeholderText="Ask about this image, then press Enter"), "Question",
+                     "Type a follow-up question about the same image and press Enter. Alt+Q comes here.")
+    ask = named(QPushButton("Ask", autoDefault=False), "Ask", "Sends the question, like Enter.")
+    history = HistoryList()
+    history_search = named(QLineEdit(placeholderText="Search history", clearButtonEnabled=True),
+                           "Search history", "Shows only the captions that contain these words.")
+    status = named(QLabel("Ready.", wordWrap=True), "Status",
+                   "What Inkscope is doing now, or the last error and what to do.")
+    status.setTextInteractionFlags(selectable)
+    status.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # reachable by Tab, to read it again
+    for widget in (caption, question):
+        widget.setAcceptDrops(False)  # drops go to the window, which takes images
+
+    splitter = QSplitter(Qt.Orientation.Horizontal, childrenCollapsible=False)
+    splitter.addWidget(labelled("Caption", caption))
+    history_pane = QWidget()
+    history_layout = QVBoxLayout(history_pane)
+    history_layout.setContentsMargins(0, 0, 0, 0)
+    history_layout.addWidget(labelled("&History", history))
+    history_layout.addWidget(history_search)
+    splitter.addWidget(history_pane)
+    splitter.setStretchFactor(0, 3)
+    splitter.setStretchFactor(1, 1)
+    ask_row = QHBoxLayout()
+    ask_row.addWidget(QLabel("Question:", buddy=question))
+    ask_row.addWidget(question, 1)
+    ask_row.addWidget(ask)
+    central = QWidget()
+    central.setStyleSheet(FRAMES)
+    layout = QVBoxLayout(central)
+    layout.addWidget(splitter, 1)
+    layout.addLayout(ask_row)
+    layout.addWidget(status)
+    window.setCentralWidget(central)
+    order = (caption, question, ask, history, history_search, status)
+    for first, second in zip(order, order[1:]):
+        QWidget.setTabOrder(first, second)
+    return CaptionControls(caption, question, ask, history, history_search, status)
+
+
+def restyle(central: QWidget) -> None:
+    """Resolve the frames' palette colours again (style sheets resolve ``palette()`` once)."""
+    central.setStyleSheet("")
+    central.setStyleSheet(FRAMES)
+
+
+def build_menus(window: QMainWindow, menu_actions: Sequence[QAction | None],
+                window_keys: Sequence[tuple[str, str, Callable[[], object]]]) -> None:
+    """An "Inkscope" menu of ``menu_actions`` (None: a separator), and a "Window" menu of ``window_keys``
+    (text, shortcut, slot), whose shortcuts work in the window even while its menu bar is hidden."""
+    app_menu = window.menuBar().addMenu("&Inkscope")
+    for action in menu_actions:
+        if action is None:
+            app_menu.addSeparator()
+        else:
+            app_menu.addAction(action)
+    window_menu = window.menuBar().addMenu("&Window")
+    for text, key, slot in window_keys:
+        action = QAction(text, window)
+        action.setShortcut(QKeySequence(key))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(lambda _checked=False, run=slot: run())
+        window_menu.addAction(action)
+        window.addAction(action)  # shortcuts work while the menu bar is hidden or native
+
+
+def named(widget: _W, name: str, description: str) -> _W:
+    """``widget`` with its accessible name and description set."""
+    widget.setAccessibleName(name)
+    widget.setAccessibleDescription(description)
+    return widget
+
+
+def labelled(text: str, widget: QWidget) -> QWidget:
+    """``widget`` under a label that names it (and gives its Alt key, if ``text`` has an &)."""
+    holder = QWidget()
+    layout = QVBoxLayout(holder)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(QLabel(text, buddy=widget))
+    layout.addWidget(widget, 1)
+    return holder

@@ -1,0 +1,259 @@
+"""The caption window: the growing caption, follow-up questions, status line, history, paste and drop."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QFont, QGuiApplication, QImage, QTextCharFormat, \
+    QTextCursor
+from PySide6.QtWidgets import QMainWindow, QWidget
+
+from inkscope_desktop.core.types import CaptionResult, StopReason
+from inkscope_desktop.qt.widgets.announcer import Announcer
+from inkscope_desktop.qt.widgets.caption_layout import RESTYLE_EVENTS, build_controls, build_menus, restyle
+from inkscope_desktop.qt.widgets.media_intake import ReceivedMedia, accepts_drag, dropped_media, pasted_media
+
+
+class CaptionWindow(QMainWindow):
+    """The accessible window: every control is named, reachable by keyboard, and status is announced.
+
+    Everything here runs on the GUI thread; the controller calls these methods from queued signals.
+    Picking a history entry shows its caption here directly and also emits ``history_selected(index)``
+    (index in the order entries were added), so the controller may follow up; ``show_history_text`` lets it
+    show any stored text the same way.
+    """
+
+    question_submitted = Signal(str)
+    retry_requested = Signal()
+    images_received = Signal(list)  # [(PIL RGB image, source label), ...] from a paste or a drop
+    videos_received = Signal(list)  # [video file path, ...] from a paste or a drop
+    history_selected = Signal(int)
+    error_shown = Signal(str)  # every error put in the status line, whoever reported it
+    history_deleted = Signal(int)  # the index history_selected would give
+    export_requested = Signal()
+
+    def __init__(self, menu_actions: Sequence[QAction | None] = (), parent: QWidget | None = None,
+                 announcer: Announcer | None = None) -> None:
+        super().__init__(parent)
+        self._announcer = announcer if announcer is not None else Announcer(self, self)
+        self._turns: list[list[str]] = []  # the chunks of the caption, then of each answer
+        self._should_hide_on_escape = True
+        self.setWindowTitle("Inkscope")
+        self.setAccessibleName("Inkscope caption window")
+        self.setAcceptDrops(True)
+        self._build_widgets()
+        self._build_menus(menu_actions)
+        self.resize(860, 560)
+
+    # --- building --------------------------------------------------------------------------------
+    def _build_widgets(self) -> None:
+        controls = build_controls(self)
+        self._caption = controls.caption
+        self._question = controls.question
+        self._ask = controls.ask
+        self._history = controls.history
+        self._history_search = controls.history_search
+        self._status = controls.status
+        self._areas = controls.areas
+        self._question.returnPressed.connect(self._submit_question)
+        self._ask.clicked.connect(self._submit_question)
+        self._history.entry_chosen.connect(self._history_chosen)
+        self._history.entry_deleted.connect(self._history_deleted)
+        self._history_search.textChanged.connect(self._filter_history)
+
+    def _build_menus(self, menu_actions: Sequence[QAction | None]) -> None:
+        build_menus(self, menu_actions, (
+            ("Copy caption", "Alt+C", self.copy_caption),
+            ("Retry", "Alt+R", self.retry_requested.emit),
+            ("Ask a question", "Alt+Q", self.focus_question),
+            ("Paste image to describe", "Ctrl+V", self.paste_image),
+            ("Search history", "Ctrl+F", self.focus_history_search),
+            ("Export history…", "Ctrl+E", self.export_requested.emit),
+            ("Next area", "F6", lambda: self._cycle_area(1)),
+            ("Previous area", "Shift+F6", lambda: self._cycle_area(-1)),
+            ("Hide window", "Esc", self._escape),
+        ))
+
+    # --- public API (GUI thread) -----------------------------------------------------------------
+    @property
+    def announcer(self) -> Announcer:
+        return self._announcer
+
+    def set_should_hide_on_escape(self, should_hide: bool) -> None:
+        """False (e.g. when there is no tray to bring the window back) makes Esc minimize instead."""
+        self._should_hide_on_escape = should_hide
+
+    def status_text(self) -> str:
+        return self._status.text()
+
+    def set_status(self, text: str, *, is_error: bool = False, announce: bool = True) -> None:
+        """Show ``text`` in the status line; announce it (politely, or assertively for an error)."""
+        line = " ".join(str(text).split())
+        self._status.setText(f"Error: {line}" if is_error else line)
+        font = self._status.font()
+        font.setBold(is_error)  # errors stand out by words and weight, never by colour alone
+        self._status.setFont(font)
+        if announce:
+            self._announcer.announce(line, is_assertive=is_error)
+        if is_error:
+            self.error_shown.emit(line)
+
+    def show_error(self, message: str) -> None:
+        self.set_status(message, is_error=True)
+
+    def begin_caption(self, source_label: str, prompt: str) -> None:
+        """Clear the caption area and start a new caption of the image from ``source_label``."""
+        del prompt  # the preset prompt is not shown; the source says what is described
+        self._caption.clear()
+        self._turns = [[]]
+        self._insert(source_label.strip() or "Image", is_heading=True)
+        self._insert("\n", is_heading=False)
+        self._caption.moveCursor(QTextCursor.MoveOperation.Start)  # stays put while text grows at the end
+
+    def append_chunk(self, text: str) -> None:
+        """Add ``text`` at the end; the reader's cursor stays, and the view follows only if it was at the end."""
+        if not self._turns:
+            self._turns = [[]]
+        self._turns[-1].append(text)
+        bar = self._caption.verticalScrollBar()
+        was_at_end = bar.value() >= bar.maximum()
+        self._insert(text, is_heading=False)
+        if was_at_end:
+            bar.setValue(bar.maximum())
+
+    def finish_caption(self, result: CaptionResult, *, announce_text: bool = True) -> None:
+        """Say it is done, with the token count and time, and announce the finished text politely (or, when
+        Inkscope speaks captions itself, only that it is done)."""
+        tokens = f"{result.new_tokens} token{'' if result.new_tokens == 1 else 's'}"
+        done = "Stopped" if result.stop_reason is StopReason.CANCELLED else "Done"
+        status = f"{done}: {tokens} in {result.timings.total_s:.1f} s"
+        if result.stop_reason is StopReason.LENGTH:
+            status += " (the length limit was reached)"
+        self.set_status(status, announce=False)
+        self._announcer.announce((result.text or status) if announce_text else status)
+
+    def begin_answer(self, question: str) -> None:
+        """Append the follow-up ``question`` below the caption; its answer then grows via append_chunk."""
+        self._turns.append([])
+        separator = "\n\n" if self._caption.document().characterCount() > 1 else ""
+        self._insert(separator, is_heading=False)
+        self._insert(f"Q: {' '.join(question.split())}", is_heading=True)
+        self._insert("\nA: ", is_heading=False)
+
+    def add_history_entry(self, thumbnail: QImage | None, source_label: str, caption: str) -> int:
+        """Add a caption to the history list; returns its index (what ``history_selected`` gives)."""
+        return self._history.add_entry(thumbnail, source_label, caption)
+
+    def history_caption(self, index: int) -> str:
+        return self._history.entry(index).caption
+
+    def show_history_text(self, text: str, source_label: str = "From history") -> None:
+        """Show ``text`` (a caption from history) in the caption area, with ``source_label`` as heading."""
+        self.begin_caption(source_label, "")
+        self.append_chunk(text)
+        self._caption.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def caption_text(self) -> str:
+        """The text of the current caption (or history entry shown), without heading or follow-ups."""
+        return "".join(self._turns[0]) if self._turns else ""
+
+    def transcript_text(self) -> str:
+        """Everything in the caption area: heading, caption, questions and answers."""
+        return self._caption.toPlainText()
+
+    def focus_caption(self) -> None:
+        self._caption.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def focus_question(self) -> None:
+        self._question.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self._question.selectAll()
+
+    def copy_caption(self) -> None:
+        text = self.caption_text().strip()
+        if not text:
+            self.show_error("There is no caption to copy yet.")
+            return
+        QGuiApplication.clipboard().setText(text)
+        self._announcer.announce("Caption copied")
+
+    def paste_image(self) -> None:
+        """Describe the image (or image files) on the clipboard."""
+        self._deliver(pasted_media())
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() in RESTYLE_EVENTS and self.centralWidget() is not None:
+            restyle(self.centralWidget())  # style sheets resolve palette() once: resolve them again
+
+    # --- drag and drop ---------------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
+        if accepts_drag(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:  # noqa: N802 - Qt override
+        event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
+        received = dropped_media(event.mimeData())
+        event.acceptProposedAction()
+        self._deliver(received)
+
+    # --- private ---------------------------------------------------------------------------------
+    def _deliver(self, received: ReceivedMedia) -> None:
+        if received.errors:
+            self.show_error(received.error_line())
+        if received.images:
+            self.images_received.emit(received.images)
+        if received.videos:
+            self.videos_received.emit(list(received.videos))
+
+    def _insert(self, text: str, *, is_heading: bool) -> None:
+        """Insert at the end through a cursor of our own, so the reader's cursor is not moved."""
+        cursor = QTextCursor(self._caption.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        text_format = QTextCharFormat()
+        text_format.setFontWeight(QFont.Weight.Bold if is_heading else QFont.Weight.Normal)
+        cursor.insertText(text, text_format)
+
+    def _submit_question(self) -> None:
+        question = " ".join(self._question.text().split())
+        if not question:
+            self._announcer.announce("Type a question first, then press Enter.")
+            return
+        self._question.clear()
+        self.question_submitted.emit(question)
+
+    def focus_history_search(self) -> None:
+        self._history_search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self._history_search.selectAll()
+
+    def _filter_history(self, text: str) -> None:
+        shown = self._history.set_filter(text)
+        if text.strip():
+            self._announcer.announce(f"{shown} caption{'' if shown == 1 else 's'} found")
+
+    def _history_deleted(self, index: int) -> None:
+        self._announcer.announce("Caption deleted from the history")
+        self.history_deleted.emit(index)
+
+    def _history_chosen(self, index: int) -> None:
+        entry = self._history.entry(index)
+        self.show_history_text(entry.caption, entry.source_label)
+        self.focus_caption()
+        self.history_selected.emit(index)
+
+    def _cycle_area(self, step: int) -> None:
+        focused = QGuiApplication.focusObject()
+        current = next((i for i, area in enumerate(self._areas) if area is focused), -1 if step > 0 else 0)
+        area = self._areas[(current + step) % len(self._areas)]
+        area.setFocus(Qt.FocusReason.TabFocusReason if step > 0 else Qt.FocusReason.BacktabFocusReason)
+
+    def _escape(self) -> None:
+        if self._should_hide_on_escape:
+            self.hide()
+        else:
+            self.showMinimized()
+
