@@ -75,11 +75,14 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QPoint
     from PySide6.QtWidgets import QApplication, QMenu
 
+    import tempfile
+
+    from inkscope_desktop.capture import fake_capturer
     from inkscope_desktop.core.types import CaptionResult, Timings
-    from inkscope_desktop.hotkeys import default_bindings
-    from inkscope_desktop.qt.widgets.menus import build_menu_actions
-    from inkscope_desktop.qt.widgets.caption_window import CaptionWindow
+    from inkscope_desktop.engines.fake import FakeEngine
+    from inkscope_desktop.qt.assembly import build_parts
     from inkscope_desktop.qt.widgets.images import pil_to_qimage
+    from inkscope_desktop.settings import SettingsStore
     from inkscope_desktop.qt.widgets.region_selector import RegionSelector
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -87,17 +90,22 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     desktop = fake_desktop()
     saved = []
-    hotkeys = {action: str(chord) for action, chord in default_bindings("linux").items()}
+    folder = tempfile.mkdtemp(prefix="inkscope-screenshots-")
+    os.environ.setdefault("INKSCOPE_DATA_DIR", folder)  # no history of the user's is shown or written
+
+    def app_parts():  # the app's own parts, wired as a user gets them, with the fake engine
+        store = SettingsStore(Path(folder) / "settings.json")
+        return build_parts(store, engine=FakeEngine(), capturer=fake_capturer(desktop), has_tray=False)
 
     for theme in ("default", "high_contrast"):
         if theme == "high_contrast":
             app.setPalette(high_contrast_palette())  # what a platform high-contrast theme hands to Qt
-        actions = build_menu_actions(None, hotkeys, lambda _action: None, lambda: None, lambda: None)
-        window = CaptionWindow(actions)
+        parts = app_parts()
+        window = parts.window
         window.add_history_entry(pil_to_qimage(desktop.resize((160, 90))), "Screen", CAPTION)
         window.add_history_entry(pil_to_qimage(desktop.crop((420, 280, 860, 440))), "Region 440x160 at 420, 280",
                                  "A dialog asks whether to save changes, with three buttons.")
-        window.begin_caption("Screen", "Describe the screen")
+        window.begin_caption("Screen")
         for word in CAPTION.split(" "):
             window.append_chunk(word + " ")
         window.finish_caption(CaptionResult(CAPTION, "p", new_tokens=61, timings=Timings(total_s=2.4)))
@@ -120,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
 
     app.setPalette(app.style().standardPalette())
     menu = QMenu()  # the tray icon's context menu holds these same actions
-    for action in build_menu_actions(menu, hotkeys, lambda _action: None, lambda: None, lambda: None):
+    parts = app_parts()
+    for action in parts.menu_actions:
         menu.addSeparator() if action is None else menu.addAction(action)
     menu.popup(QPoint(0, 0))
     app.processEvents()

@@ -74,11 +74,23 @@ class Finished:
 
 @dataclass(frozen=True)
 class Failed:
+    """The job failed: the engine raised, or the model could not load (then every waiting and later job fails
+    with the load error)."""
+
     job_id: int
     error: InkscopeError
 
 
-ServiceEvent = Union[Loading, Ready, LoadFailed, Queued, Started, Chunk, Finished, Failed]
+@dataclass(frozen=True)
+class Dropped:
+    """The job never ran: a newer request replaced it while it waited, it was cancelled, or the service stopped."""
+
+    job_id: int
+
+
+ServiceEvent = Union[Loading, Ready, LoadFailed, Queued, Started, Chunk, Finished, Failed, Dropped]
+#: The events that end a job; each submitted job gets exactly one of them.
+TERMINAL_EVENTS = (Finished, Failed, Dropped)
 
 
 @dataclass
@@ -91,9 +103,13 @@ class _Job:
 class CaptionService:
     """Runs caption requests on one worker thread, one at a time.
 
-    ``listener`` receives every event on the worker thread: it must only hand the event on (a GUI posts it
-    to its own thread with a queued signal). ``submit`` never blocks: it cancels the running job within a
-    token and replaces any job still waiting, so a burst of requests ends with one caption of the last.
+    ``listener`` receives every event on the worker thread (or, for a job dropped or failed before it ran, on
+    the thread that called ``submit``/``cancel``/``stop``): it must only hand the event on (a GUI posts it to
+    its own thread with a queued signal). ``submit`` never blocks: it cancels the running job within a token
+    and replaces any job still waiting, so a burst of requests ends with one caption of the last.
+
+    Every submitted job ends with exactly one of ``TERMINAL_EVENTS``: ``Finished`` (completed or cancelled
+    while running), ``Failed`` (the engine raised, or the model did not load) or ``Dropped`` (it never ran).
     """
 
     def __init__(self, engine: "CaptionEngine", listener: Callable[[ServiceEvent], None]) -> None:
@@ -105,6 +121,7 @@ class CaptionService:
         self._running: _Job | None = None
         self._is_ready = False
         self._is_stopping = False
+        self._load_error: InkscopeError | None = None  # set once loading failed: the worker has ended
         self._thread = threading.Thread(target=self._work, name="inkscope-caption-worker", daemon=True)
 
     @property
@@ -125,33 +142,53 @@ class CaptionService:
         self._thread.start()
 
     def submit(self, request: CaptionRequest) -> int:
-        """Queue ``request`` as the only waiting job, cancelling whatever runs; returns its job id."""
+        """Queue ``request`` as the only waiting job, cancelling whatever runs; returns its job id.
+
+        After a failed load the job fails at once with the load error; after ``stop`` it is dropped."""
         job = _Job(next(self._ids), request, threading.Event())
+        replaced: _Job | None = None
         with self._lock:
-            if self._running is not None:
-                self._running.cancel.set()
-            self._pending = job
-            self._lock.notify_all()
+            ended: ServiceEvent | None = None
+            if self._load_error is not None:
+                ended = Failed(job.id, self._load_error)
+            elif self._is_stopping:
+                ended = Dropped(job.id)
+            else:
+                if self._running is not None:
+                    self._running.cancel.set()
+                replaced, self._pending = self._pending, job
+                self._lock.notify_all()
             waiting_for_model = not self._is_ready
+        if ended is not None:
+            self._emit(ended)
+            return job.id
+        if replaced is not None:
+            self._emit(Dropped(replaced.id))
         if waiting_for_model:
             self._emit(Queued(job.id))
         return job.id
 
-    def cancel(self) -> None:
-        """Stop the running job and drop the waiting one."""
+    def cancel(self, job_id: int | None = None) -> None:
+        """Stop the running job and drop the waiting one; with ``job_id``, only that job (if it has not ended)."""
         with self._lock:
-            if self._running is not None:
+            if self._running is not None and job_id in (None, self._running.id):
                 self._running.cancel.set()
-            self._pending = None
+            dropped = self._pending if self._pending is not None and job_id in (None, self._pending.id) else None
+            if dropped is not None:
+                self._pending = None
+        if dropped is not None:
+            self._emit(Dropped(dropped.id))
 
     def stop(self, timeout_s: float = 10.0) -> None:
         """Cancel everything and end the worker thread."""
         with self._lock:
             self._is_stopping = True
-            self._pending = None
+            dropped, self._pending = self._pending, None
             if self._running is not None:
                 self._running.cancel.set()
             self._lock.notify_all()
+        if dropped is not None:
+            self._emit(Dropped(dropped.id))
         if self._thread.is_alive():
             self._thread.join(timeout_s)
 
@@ -184,16 +221,25 @@ class CaptionService:
         try:
             self._engine.load(progress=lambda done, total: self._emit(Loading(done, total)))
         except InkscopeError as error:
-            self._emit(LoadFailed(error))
+            self._load_failed(error)
             return False
         except Exception as error:  # noqa: BLE001 - shown to the user, with the log for details
             log.exception("Loading the model failed")
-            self._emit(LoadFailed(GenerationError(f"Loading the model failed ({error}).", "See the log.")))
+            self._load_failed(GenerationError(f"Loading the model failed ({error}).", "See the log."))
             return False
         with self._lock:
             self._is_ready = True
         self._emit(Ready(self._engine.load_seconds))
         return True
+
+    def _load_failed(self, error: InkscopeError) -> None:
+        """The worker ends: the waiting job, and every later one, fails with ``error``."""
+        with self._lock:
+            self._load_error = error
+            waiting, self._pending = self._pending, None
+        self._emit(LoadFailed(error))
+        if waiting is not None:
+            self._emit(Failed(waiting.id, error))
 
     def _run(self, job: _Job) -> None:
         self._emit(Started(job.id, job.request))

@@ -1,6 +1,6 @@
 """One app instance per user session: claim it, or hand an action to the instance that holds it.
 
-The first launch calls ``claim_instance(on_action)`` and gets a running InstanceServer; a later launch gets None
+The first launch calls ``claim_instance(on_request)`` and gets a running InstanceServer; a later launch gets None
 and forwards its request with ``send_action(action)`` before it exits. ``inkscope-desktop trigger`` is the
 same client. Transport: a Unix socket in a private per-user folder (see ``instance_endpoint``), a named pipe on
 Windows; wire format in ``instance_protocol``.
@@ -31,14 +31,14 @@ __all__ = [
 ]
 
 
-def claim_instance(on_action: Callable[[Action], None], *,
+def claim_instance(on_request: Callable[[str], bool], *,
                    folder: str | os.PathLike[str] | None = None) -> InstanceServer | None:
     """Become this user's instance: a started server, or None when another instance already runs.
 
     Race-free: of launches at the same moment exactly one gets a server. InstanceError when the endpoint folder
     is unsafe (another user's, writable by others) or cannot be made.
     """
-    server = InstanceServer(on_action, folder=folder)
+    server = InstanceServer(on_request, folder=folder)
     try:
         server.start()
     except InstanceRunningError:

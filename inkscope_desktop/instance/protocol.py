@@ -4,7 +4,7 @@ One request per connection: the client sends an action name and ``\\n`` (UTF-8, 
 before the line end); the server answers one line and closes:
 
 - ``ok``: the action was handed to the app;
-- ``unknown-action``: a well-formed line that is not an action name; nothing happened;
+- ``unknown-action``: a well-formed line that the app does not know as an action name; nothing happened;
 - ``failed``: the app's handler raised; its log says why.
 
 Anything else (too long, not UTF-8, no line end, a peer of another user, silence past the connection timeout)
@@ -43,8 +43,9 @@ def encode_request(action: Action) -> bytes:
     return action.value.encode("utf-8") + b"\n"
 
 
-def answer_request(line: bytes, on_action: Callable[[Action], None]) -> bytes | None:
-    """Hand the action in ``line`` (without its ``\\n``) to ``on_action``; the reply, or None to drop it."""
+def answer_request(line: bytes, on_request: Callable[[str], bool]) -> bytes | None:
+    """Hand the action name in ``line`` (without its ``\\n``) to ``on_request``, which says whether it knows it;
+    the reply, or None to drop the request."""
     if len(line) > MAX_REQUEST_BYTES:
         logger.warning("Ignored a request of %d bytes (at most %d)", len(line), MAX_REQUEST_BYTES)
         return None
@@ -54,15 +55,13 @@ def answer_request(line: bytes, on_action: Callable[[Action], None]) -> bytes | 
         logger.warning("Ignored a request that is not UTF-8: %r", line[:32])
         return None
     try:
-        action = Action(text)
-    except ValueError:
+        is_known = on_request(text)
+    except Exception:
+        logger.exception("The app failed to take the action %r", text[:32])
+        return REPLY_FAILED
+    if not is_known:
         logger.warning("Ignored an unknown action: %r", text[:32])
         return REPLY_UNKNOWN
-    try:
-        on_action(action)
-    except Exception:
-        logger.exception("The app failed to take the action %s", action.value)
-        return REPLY_FAILED
     return REPLY_OK
 
 

@@ -1,4 +1,4 @@
-"""The single-instance server: owns this user's endpoint and hands each action that arrives to a callback."""
+"""The single-instance server: owns this user's endpoint and hands each action name that arrives to a callback."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from inkscope_desktop.core.actions import Action
 from inkscope_desktop.instance.endpoint import endpoint_folder, is_windows, pipe_name, socket_path
 from inkscope_desktop.instance.protocol import answer_request
 
@@ -22,15 +21,16 @@ logger = logging.getLogger(__name__)
 class InstanceServer:
     """Serves this user's endpoint on a daemon thread from ``start()`` until ``stop()``.
 
-    ``on_action`` runs on the server thread: it must only enqueue (``queue.put``, emitting a Qt signal that is
-    delivered queued) and return at once. An exception from it is logged and answered ``failed``; the server keeps
-    serving. ``start()`` raises InstanceRunningError when another instance already serves this user.
+    ``on_request(name)`` gets each well-formed action name and answers whether it knows it (the app's action
+    registry decides; False is answered ``unknown-action``). It runs on the server thread: it must only enqueue
+    (``queue.put``, emitting a Qt signal that is delivered queued) and return at once. An exception from it is
+    logged and answered ``failed``; the server keeps serving. ``start()`` raises InstanceRunningError when another instance already serves this user.
     ``folder`` (or ``$INKSCOPE_RUNTIME_DIR``) replaces the endpoint folder; it is ignored on Windows.
     """
 
-    def __init__(self, on_action: Callable[[Action], None], *, folder: str | os.PathLike[str] | None = None,
+    def __init__(self, on_request: Callable[[str], bool], *, folder: str | os.PathLike[str] | None = None,
                  connection_timeout: float = 2.0) -> None:
-        self._on_action = on_action
+        self._on_request = on_request
         self._folder = None if is_windows() else endpoint_folder(folder)
         self._connection_timeout = connection_timeout
         self._transport: UnixTransport | PipeTransport | None = None
@@ -69,7 +69,7 @@ class InstanceServer:
         if self._thread is not threading.current_thread():
             self._thread.join(timeout)
             if self._thread.is_alive():
-                logger.warning("The instance server did not stop within %g s (a blocking on_action?)", timeout)
+                logger.warning("The instance server did not stop within %g s (a blocking on_request?)", timeout)
         transport.close()
 
     def __enter__(self) -> InstanceServer:
@@ -80,4 +80,4 @@ class InstanceServer:
         self.stop()
 
     def _answer(self, line: bytes) -> bytes | None:
-        return answer_request(line, self._on_action)
+        return answer_request(line, self._on_request)

@@ -1,8 +1,8 @@
 """The one accessor for settings: reads the JSON file, repairs or moves aside a broken one, saves atomically.
 
 Threading: every method takes one lock, so the store may be shared by threads; the GUI thread is the one
-that normally calls it (a load or save reads or writes one small file, a few milliseconds). Listeners run on
-the thread that called ``save``/``reset``, after the lock is released. ``Settings`` objects are immutable and
+that normally calls it (a load or save reads or writes one small file, a few milliseconds). ``events``'
+listeners run on the thread that called ``save``/``reset``, after the lock is released. ``Settings`` objects are immutable and
 may be handed to workers. Another process (``inkscope-desktop config reset``) changing the file is seen on
 the next ``load()``.
 """
@@ -12,20 +12,19 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from inkscope_desktop.core.errors import SettingsError
 from inkscope_desktop.settings.codec import from_dict, to_dict
+from inkscope_desktop.settings.events import SettingsEvents
 from inkscope_desktop.settings.files import move_aside, write_atomically
 from inkscope_desktop.settings.migrations import Migration, migrate
 from inkscope_desktop.settings.paths import settings_path
 from inkscope_desktop.settings.schema import SCHEMA_VERSION, Settings
 
 log = logging.getLogger(__name__)
-
-Listener = Callable[[Settings], None]
 
 #: How many problems a notice lists before "and N more".
 NOTICE_PROBLEMS = 3
@@ -56,7 +55,8 @@ class SettingsStore:
 
     ``settings`` is the accessor the app uses: loaded on first use, replaced by ``save``. A broken file is
     renamed to ``settings.json.broken-<time>`` (kept for the user), the usable values are written back, and
-    ``notice`` holds one line saying so until ``take_notice()`` hands it out once.
+    ``notice`` holds one line saying so until ``take_notice()`` hands it out once. Parts subscribe to changes
+    through ``events`` (see :class:`SettingsEvents`).
     """
 
     def __init__(self, path: Path | str | None = None, *,
@@ -66,7 +66,7 @@ class SettingsStore:
         self._lock = threading.RLock()
         self._settings: Settings | None = None
         self._notice: str | None = None
-        self._listeners: list[Listener] = []
+        self.events = SettingsEvents()
 
     @property
     def path(self) -> Path:
@@ -88,15 +88,6 @@ class SettingsStore:
         with self._lock:
             notice, self._notice = self._notice, None
             return notice
-
-    def add_listener(self, listener: Listener) -> None:
-        """Call ``listener(settings)`` after each save or reset (on the saving thread)."""
-        with self._lock:
-            self._listeners.append(listener)
-
-    def remove_listener(self, listener: Listener) -> None:
-        with self._lock:
-            self._listeners.remove(listener)
 
     def read(self) -> ReadResult:
         """Parse the file without changing anything on disk (for ``config show`` and support)."""
@@ -142,15 +133,18 @@ class SettingsStore:
             return result.settings
 
     def save(self, settings: Settings) -> None:
-        """Write ``settings`` atomically and make them current; SettingsError (with advice) when that fails."""
+        """Write ``settings`` atomically, make them current and tell ``events``' listeners.
+
+        SettingsError (with advice) when writing fails; nothing changed then. When a part could not apply them
+        (its listener raised), the settings are saved and current all the same, and the first such error is
+        raised once every listener has run."""
         if not isinstance(settings, Settings):
             raise TypeError("save() takes a Settings")
         with self._lock:
+            old = self._settings_told()
             self._write(settings)
             self._settings = settings
-            listeners = list(self._listeners)
-        for listener in listeners:
-            listener(settings)
+        self._tell(settings, old)
 
     def reset(self) -> Path | None:
         """Move the current file aside (``settings.json.reset-<time>``), write the defaults, and return where
@@ -163,13 +157,21 @@ class SettingsStore:
                 except OSError as error:
                     raise SettingsError(f"The settings file {self._path} could not be moved aside "
                                         f"({error.strerror or error}).", "Check the folder's permissions.") from None
+            old = self._settings_told()
             self._write(Settings())
             self._settings = Settings()
             self._notice = None
-            listeners = list(self._listeners)
-        for listener in listeners:
-            listener(Settings())
+        self._tell(Settings(), old)
         return kept
+
+    def _settings_told(self) -> Settings:
+        """What listeners last heard of (the defaults before the file was first read: nothing is read here)."""
+        return self._settings if self._settings is not None else Settings()
+
+    def _tell(self, new: Settings, old: Settings) -> None:
+        problems = self.events.emit(new, old)
+        if problems:
+            raise problems[0]
 
     def _repair(self, result: ReadResult) -> str:
         try:

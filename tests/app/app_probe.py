@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import replace
 import sys
 import time
 from typing import Any
@@ -80,7 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from inkscope_desktop.cli import build_parser
-    from inkscope_desktop.qt.app import InkscopeApp, quit_on_signals
+    from inkscope_desktop.qt.app import InkscopeApp
+    from inkscope_desktop.qt.runtime.process import quit_on_signals
+    from inkscope_desktop.settings.overrides import Overrides
 
     probe = argparse.ArgumentParser(add_help=False)
     probe.add_argument("--fake", action="store_true")
@@ -100,8 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     qt_app = QApplication(sys.argv[:1])
     qt_app.setQuitOnLastWindowClosed(False)
     scene = _show_scene(probe_args.scene) if probe_args.scene else None
-    app = InkscopeApp(args, qt_app, engine=_engine(args))
-    app.controller.options.max_new_tokens = probe_args.max_new_tokens  # short answers keep tests quick
+    overrides = replace(Overrides.from_args(args), max_new_tokens=probe_args.max_new_tokens)  # short answers
+    app = InkscopeApp(overrides, qt_app, engine=_engine(args))
     _set_up_speech(app, probe_args.speech_folder)
     if not app.claim_instance():
         _emit("exit", reason="another instance runs")
@@ -127,17 +130,19 @@ def _set_up_speech(app: Any, folder: str | None) -> None:
 
     from inkscope_desktop.speech import FolderSink, choose_speaker
 
+    narration = app.parts.narration
     choice = app.store.settings.speech
     if folder is None:
-        app.narration.use(replace(choice, route="off"))
+        narration.use(replace(choice, route="off"))
         return
-    app.narration.use(replace(choice, route="own-voice"))
-    settings = replace(app.narration.settings, route="own-voice")
-    app.narration.narrator.use(lambda: choose_speaker(settings, sink=FolderSink(folder)))
+    narration.use(replace(choice, route="own-voice"))
+    settings = replace(narration.settings, route="own-voice")
+    narration.narrator.use(lambda: choose_speaker(settings, sink=FolderSink(folder)))
 
 
 def _wire(app: Any, stalls: StallMonitor) -> None:
-    window, controller = app.window, app.controller
+    """Report each job the describe flow starts, from its own handle, and every status line and error."""
+    window = app.parts.window
     set_status = window.set_status
 
     def status(text: str, *, is_error: bool = False, announce: bool = True) -> None:
@@ -145,25 +150,25 @@ def _wire(app: Any, stalls: StallMonitor) -> None:
         _emit("status", text=window.status_text(), is_error=is_error, announced=announce)
 
     window.set_status = status
-    first = {"seen": False}
 
-    def started(source: str) -> None:
-        first["seen"] = False
+    def started(job: Any, context: Any) -> None:
+        first = {"seen": False}
         stalls.reset()
-        _emit("caption_started", source=source)
+        _emit("caption_started", source=context.label)
 
-    def chunk(text: str) -> None:
-        if not first["seen"]:
-            first["seen"] = True
-            _emit("first_chunk", text=text)
+        def chunk(text: str, _tokens: int) -> None:
+            if not first["seen"]:
+                first["seen"] = True
+                _emit("first_chunk", text=text)
 
-    controller.caption_started.connect(started)
-    controller.chunk_shown.connect(chunk)
-    controller.caption_finished.connect(lambda result: _emit(
-        "caption_finished", text=result.text, transcript=window.transcript_text(), tokens=result.new_tokens,
-        max_stall_ms=stalls.max_gap_s * 1000))
-    controller.caption_stopped.connect(lambda: _emit("caption_stopped"))
-    controller.error_shown.connect(lambda message: _emit("error", text=message))
+        job.chunk.connect(chunk)
+        job.finished.connect(lambda result: _emit(
+            "caption_finished", text=result.text, transcript=window.transcript_text(), tokens=result.new_tokens,
+            max_stall_ms=stalls.max_gap_s * 1000))
+        job.stopped.connect(lambda: None if job.was_replaced else _emit("caption_stopped"))
+
+    app.parts.describe.job_started.connect(started)
+    window.error_shown.connect(lambda message: _emit("error", text=message))
 
 
 def _watch(app: Any, qt_app: Any) -> None:
@@ -180,15 +185,18 @@ def _watch(app: Any, qt_app: Any) -> None:
             seen.discard(name)
             _emit(name.replace("_shown", "_hidden"))
 
+    parts = app.parts
+
     def poll() -> None:
-        tray = app.tray
+        tray = parts.tray
         once("tray_visible", tray is not None and tray.isVisible() and tray.geometry().isValid()
              and not tray.geometry().isEmpty(),
              menu=[action.text() for action in tray.menu.actions()] if tray is not None else [])
-        once("window_shown", app.window.isVisible(),
-             menu_bar=[action.text() for menu in app.window.menuBar().actions() for action in menu.menu().actions()])
-        once("region_selector_shown", app.region_flow.selector is not None and app.region_flow.selector.isVisible())
-        once("ready_to_drive", app.hotkeys is not None and app.hotkeys.is_running, tray=tray is not None)
+        window, region_flow = parts.window, parts.region_flow
+        once("window_shown", window.isVisible(),
+             menu_bar=[action.text() for menu in window.menuBar().actions() for action in menu.menu().actions()])
+        once("region_selector_shown", region_flow.selector is not None and region_flow.selector.isVisible())
+        once("ready_to_drive", parts.hotkeys.is_listening, tray=tray is not None)
 
     timer = QTimer(qt_app)
     timer.timeout.connect(poll)

@@ -43,7 +43,12 @@ def env(folder: Path) -> dict[str, str]:
 @pytest.fixture
 def received(folder: Path):
     actions: queue.Queue[Action] = queue.Queue()
-    with InstanceServer(actions.put, folder=folder):
+
+    def take(name: str) -> bool:  # as the app's action registry: known names are taken
+        actions.put(Action(name))
+        return True
+
+    with InstanceServer(take, folder=folder):
         yield actions
 
 

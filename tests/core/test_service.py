@@ -10,7 +10,7 @@ from PIL import Image
 
 from inkscope_desktop.core.errors import ModelNotFoundError
 from inkscope_desktop.core.service import (
-    CaptionService, Chunk, Failed, Finished, LoadFailed, Loading, Queued, Ready, Started,
+    TERMINAL_EVENTS, CaptionService, Chunk, Dropped, Failed, Finished, LoadFailed, Loading, Queued, Ready, Started,
 )
 from inkscope_desktop.core.types import CaptionRequest
 from inkscope_desktop.engines.fake import FakeEngine
@@ -168,3 +168,64 @@ def test_a_loading_stage_the_engine_reports_becomes_a_loading_event(run_service)
     loading = [event for event in events.seen if isinstance(event, Loading)]
     assert loading[0] == Loading() and loading[1] == Loading(stage="Preparing the GPU for fast descriptions…")
     assert isinstance(events.seen[-1], Ready)
+
+
+def _terminal(events, job_id):
+    return [e for e in events.seen if isinstance(e, TERMINAL_EVENTS) and e.job_id == job_id]
+
+
+def test_every_job_of_a_burst_ends_exactly_once(run_service):
+    service, events = run_service(FakeEngine("a b c d e f", chunk_delay_s=0.05))
+    events.until(Ready)
+    ids = [service.submit(_request(f"request {n}")) for n in range(10)]
+    events.until(Finished, lambda event: event.job_id == ids[-1])
+    for job_id in ids:
+        ended = _terminal(events, job_id)
+        assert len(ended) == 1, (job_id, ended)
+    assert {type(_terminal(events, job_id)[0]) for job_id in ids[:-1]} <= {Dropped, Finished}
+
+
+def test_a_job_waiting_for_the_model_is_dropped_by_a_newer_one_and_by_cancel(run_service):
+    service, events = run_service(FakeEngine("Done.", load_delay_s=0.3))
+    first = service.submit(_request("first"))
+    second = service.submit(_request("second"))
+    assert events.until(Dropped).job_id == first
+    service.cancel(second)
+    assert events.until(Dropped).job_id == second
+    third = service.submit(_request("third"))
+    assert events.until(Finished).job_id == third
+
+
+def test_cancel_with_an_id_leaves_other_jobs_alone(run_service):
+    service, events = run_service(FakeEngine("a b c", chunk_delay_s=0.05))
+    events.until(Ready)
+    job = service.submit(_request())
+    service.cancel(job + 100)  # not this job
+    finished = events.until(Finished)
+    assert finished.job_id == job and not finished.was_cancelled
+
+
+def test_after_a_load_failure_waiting_and_later_jobs_fail_with_its_error(run_service):
+    class Broken(FakeEngine):
+        def load(self, progress=None):
+            import time
+            time.sleep(0.2)
+            raise ModelNotFoundError("The model is missing.", "Download it.")
+
+    service, events = run_service(Broken())
+    waiting = service.submit(_request())
+    failed = events.until(Failed)
+    assert failed.job_id == waiting and failed.error.message == "The model is missing."
+    later = service.submit(_request())
+    assert events.until(Failed).job_id == later
+
+
+def test_stop_drops_the_waiting_job_and_later_jobs():
+    recorder = Recorder()
+    service = CaptionService(FakeEngine("x", load_delay_s=0.5), recorder)
+    service.start()
+    waiting = service.submit(_request())
+    service.stop()
+    assert recorder.until(Dropped).job_id == waiting
+    later = service.submit(_request())
+    assert recorder.until(Dropped).job_id == later

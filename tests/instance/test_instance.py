@@ -32,13 +32,19 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the Unix-socket
 
 
 class Received:
-    """Collects the actions a server hands over, as the app's queue would."""
+    """Collects the actions a server hands over, as the app's action registry would: the names of actions it
+    knows are taken (True), anything else is refused (False)."""
 
     def __init__(self) -> None:
         self.actions: queue.Queue[Action] = queue.Queue()
 
-    def __call__(self, action: Action) -> None:
+    def __call__(self, name: str) -> bool:
+        try:
+            action = Action(name)
+        except ValueError:
+            return False
         self.actions.put(action)
+        return True
 
     def next(self) -> Action:
         return self.actions.get(timeout=5)
@@ -164,10 +170,11 @@ def test_a_flood_of_silent_clients_cannot_lock_the_server_out(folder, received):
 def test_a_failing_handler_is_reported_and_the_server_keeps_serving(folder, caplog):
     taken = []
 
-    def handler(action: Action) -> None:
-        if action is Action.ASK_FOLLOW_UP:
+    def handler(name: str) -> bool:
+        if name == Action.ASK_FOLLOW_UP.value:
             raise RuntimeError("queue is full")
-        taken.append(action)
+        taken.append(Action(name))
+        return True
 
     with InstanceServer(handler, folder=folder) as server, caplog.at_level(logging.ERROR):
         with pytest.raises(InstanceError, match="could not take the action ask-follow-up"):
@@ -282,7 +289,7 @@ def test_concurrent_claims_in_threads_end_with_exactly_one_server(folder):
 CLAIMANT = textwrap.dedent("""
     import sys
     from inkscope_desktop.instance import claim_instance
-    server = claim_instance(lambda action: None, folder=sys.argv[1])
+    server = claim_instance(lambda name: True, folder=sys.argv[1])
     print("server" if server else "running", flush=True)
     sys.stdin.read()  # hold on until the test closes standard input
     if server:

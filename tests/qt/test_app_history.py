@@ -35,13 +35,13 @@ def make_app(make_inkscope_app, data_dir):
 
 
 def caption(qtbot, app, seed: int, label: str):
-    with qtbot.waitSignal(app.controller.caption_finished, timeout=WAIT_MS) as finished:
-        app.controller.describe(noise(seed), label)
+    with qtbot.waitSignal(app.watch.caption_finished, timeout=WAIT_MS) as finished:
+        app.parts.describe.describe(noise(seed), label)
     return finished.args[0]
 
 
 def ask(qtbot, app, question: str):
-    with qtbot.waitSignal(app.controller.caption_finished, timeout=WAIT_MS) as finished:
+    with qtbot.waitSignal(app.watch.caption_finished, timeout=WAIT_MS) as finished:
         app.window.question_submitted.emit(question)
     return finished.args[0]
 
@@ -77,8 +77,8 @@ def test_with_history_off_nothing_is_written_under_the_data_folder(qtbot, make_a
 def test_thumbnails_are_saved_only_when_turned_on(qtbot, make_app, data_dir):
     app = make_app(PrivacySettings(thumbnails=True))
     caption(qtbot, app, 4, "Screen")
-    entry = app.history.store.search("")[0]
-    assert entry.has_thumbnail and app.history.store.thumbnail(entry.id).startswith(b"\x89PNG")
+    entry = app.parts.history.store.search("")[0]
+    assert entry.has_thumbnail and app.parts.history.store.thumbnail(entry.id).startswith(b"\x89PNG")
 
 
 def test_delete_in_the_list_removes_the_saved_caption(qtbot, make_app, data_dir):
@@ -89,15 +89,15 @@ def test_delete_in_the_list_removes_the_saved_caption(qtbot, make_app, data_dir)
     listing.setCurrentRow(0)
     qtbot.keyClick(listing, Qt.Key.Key_Delete)
     assert listing.count() == 1
-    assert [e.source for e in app.history.store.search("")] == ["First"]
+    assert [e.source for e in app.parts.history.store.search("")] == ["First"]
 
 
 def test_export_writes_markdown_and_json(qtbot, make_app, tmp_path):
     app = make_app()
     result = caption(qtbot, app, 7, "Screen")
-    assert "Exported 1 caption" in app.history.export(tmp_path / "history.md")
+    assert "Exported 1 caption" in app.parts.history.export(tmp_path / "history.md")
     assert result.text in (tmp_path / "history.md").read_text(encoding="utf-8")
-    app.history.export(tmp_path / "history.json")
+    app.parts.history.export(tmp_path / "history.json")
     assert result.text in json.dumps(json.loads((tmp_path / "history.json").read_text(encoding="utf-8")))
 
 
@@ -105,10 +105,10 @@ def test_turning_history_off_in_settings_stops_saving(qtbot, make_app, data_dir)
     app = make_app()
     caption(qtbot, app, 8, "Kept")
     old = app.store.settings
-    app.apply_settings(replace(old, privacy=PrivacySettings(history=False)), old)
+    app.parts.settings_flow.save(replace(old, privacy=PrivacySettings(history=False)))
     caption(qtbot, app, 9, "Not kept")
     assert [e.source for e in HistoryStore(data_dir / "history.sqlite3").search("")] == ["Kept"]
-    assert app.history.delete_all() == "History is off: nothing is saved."
+    assert app.parts.history.delete_all() == "History is off: nothing is saved."
 
 
 def test_the_search_field_filters_the_list(qtbot, make_app):

@@ -151,7 +151,7 @@ def test_escape_hides_the_window_or_minimizes_when_told(window, qtbot):
 
 def test_alt_c_copies_the_caption_to_the_real_clipboard(window, qtbot, announcer):
     caption, *_ = widgets(window)
-    window.begin_caption("Screen", "Describe")
+    window.begin_caption("Screen")
     for chunk in ("A dialog ", "asks to ", "save."):
         window.append_chunk(chunk)
     qtbot.keyClick(caption, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
@@ -198,7 +198,7 @@ def test_ctrl_v_in_the_question_box_pastes_text(window, qtbot):
 def test_chunks_are_appended_in_order_under_a_heading(window):
     caption, *_ = widgets(window)
     chunks = ["The ", "screen shows ", "a text editor", " with two tabs."]
-    window.begin_caption("Active window: Editor", "Describe")
+    window.begin_caption("Active window: Editor")
     for chunk in chunks:
         window.append_chunk(chunk)
     assert window.caption_text() == "".join(chunks)
@@ -207,7 +207,7 @@ def test_chunks_are_appended_in_order_under_a_heading(window):
 
 def test_appending_does_not_move_the_readers_cursor(window):
     caption, *_ = widgets(window)
-    window.begin_caption("Screen", "Describe")
+    window.begin_caption("Screen")
     window.append_chunk("First words of the caption")
     window.focus_caption()
     cursor = caption.textCursor()
@@ -220,7 +220,7 @@ def test_appending_does_not_move_the_readers_cursor(window):
 
 def test_appending_keeps_the_scroll_position_of_a_reader_elsewhere(window):
     caption, *_ = widgets(window)
-    window.begin_caption("Screen", "Describe")
+    window.begin_caption("Screen")
     for number in range(200):
         window.append_chunk(f"Line {number}.\n")
     bar = caption.verticalScrollBar()
@@ -231,16 +231,16 @@ def test_appending_keeps_the_scroll_position_of_a_reader_elsewhere(window):
 
 
 def test_a_new_caption_clears_the_old_one(window):
-    window.begin_caption("Screen", "Describe")
+    window.begin_caption("Screen")
     window.append_chunk("Old text.")
-    window.begin_caption("Clipboard image", "Describe")
+    window.begin_caption("Clipboard image")
     window.append_chunk("New text.")
     assert window.caption_text() == "New text."
     assert "Old text" not in window.transcript_text()
 
 
 def test_a_follow_up_appears_below_the_caption(window):
-    window.begin_caption("Screen", "Describe")
+    window.begin_caption("Screen")
     window.append_chunk("A login form.")
     window.finish_caption(result("A login form."))
     window.begin_answer("What does   the button say?")
@@ -253,7 +253,7 @@ def test_a_follow_up_appears_below_the_caption(window):
 
 def test_finish_shows_tokens_and_time_and_announces_the_caption(window, announcer):
     *_, status = widgets(window)
-    window.begin_caption("Screen", "Describe")
+    window.begin_caption("Screen")
     window.append_chunk("A calm desktop.")
     window.finish_caption(result("A calm desktop.", tokens=12, total=2.345))
     assert status.text() == "Done: 12 tokens in 2.3 s"
@@ -295,7 +295,7 @@ def test_history_entries_show_newest_first_and_enter_rereads_one(window, qtbot):
     assert history.item(0).text() == "Clipboard image: Second caption."
     assert history.item(1).text().startswith("Screen: First caption about")
     assert not history.item(1).icon().isNull()
-    window.begin_caption("Region", "Describe")
+    window.begin_caption("Region")
     window.append_chunk("Current.")
     history.setFocus()
     history.setCurrentRow(1)

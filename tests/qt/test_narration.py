@@ -7,15 +7,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from dataclasses import replace
+
 from inkscope_desktop.core.actions import Action
-from inkscope_desktop.core.service import CaptionService
 from inkscope_desktop.engines.fake import FakeEngine
-from inkscope_desktop.qt.widgets.caption_window import CaptionWindow
-from inkscope_desktop.qt.flows.controller import AppController
 from inkscope_desktop.qt.flows.narration import Narration
-from inkscope_desktop.qt.runtime.thread_bridge import ThreadBridge
-from inkscope_desktop.settings import SpeechSettings
-from inkscope_desktop.speech import Narrator, SpeechError
+from inkscope_desktop.settings import Settings, SpeechSettings
+from inkscope_desktop.speech import SpeechError
 from inkscope_desktop.speech.recording import RecordingSpeaker
 
 WAIT_MS = 5000
@@ -27,32 +25,21 @@ def noise(seed: int = 0) -> Image.Image:
 
 
 @pytest.fixture
-def make_app(qtbot):
-    made = []
+def make_app(make_parts):
+    """The app's parts as ``build_parts`` wires them, speaking through ``speaker`` with the speech settings
+    ``choice``; returns (window, app, narration)."""
 
     def make(speaker: RecordingSpeaker, choice: SpeechSettings = SpeechSettings(), engine=None):
-        window = CaptionWindow()
-        qtbot.addWidget(window)
-        engine = engine or FakeEngine(SCRIPT)
-        controller = None
-        bridge = ThreadBridge(lambda event: controller.handle_event(event), window)
-        service = CaptionService(engine, bridge.post)
-        controller = AppController(service, window, None)
-        narration = Narration(window, controller, choice,
-                              make_narrator=lambda _factory, on_problem: Narrator(speaker, on_problem=on_problem))
-        service.start()
-        made.append((service, narration))
-        return window, controller, narration
+        app = make_parts(engine or FakeEngine(SCRIPT), speaker=speaker, settings=replace(Settings(), speech=choice),
+                         show=False)
+        return app.window, app, app.parts.narration
 
-    yield make
-    for service, narration in made:
-        narration.close()
-        service.stop()
+    return make
 
 
-def describe(qtbot, controller, seed=0):
-    with qtbot.waitSignal(controller.caption_finished, timeout=WAIT_MS) as finished:
-        controller.describe(noise(seed), "Screen")
+def describe(qtbot, app, seed=0):
+    with qtbot.waitSignal(app.watch.caption_finished, timeout=WAIT_MS) as finished:
+        app.parts.describe.describe(noise(seed), "Screen")
     return finished.args[0]
 
 
@@ -63,8 +50,8 @@ def settle(narration: Narration, speaker: RecordingSpeaker) -> None:
 
 def test_a_caption_is_spoken_in_sentences_and_not_announced_twice(qtbot, make_app):
     speaker = RecordingSpeaker()
-    window, controller, narration = make_app(speaker)
-    result = describe(qtbot, controller)
+    window, app, narration = make_app(speaker)
+    result = describe(qtbot, app)
     settle(narration, speaker)
     assert speaker.spoken == ["A dialog asks to save the file.", "It has three buttons.", "Save is focused."]
     announced = [text for text, _ in window.announcer.recent]
@@ -74,21 +61,21 @@ def test_a_caption_is_spoken_in_sentences_and_not_announced_twice(qtbot, make_ap
 
 def test_stop_speaking_cuts_off_a_finished_caption_still_being_read(qtbot, make_app):
     speaker = RecordingSpeaker(seconds_per_char=0.05)
-    window, controller, narration = make_app(speaker)
-    describe(qtbot, controller)
+    window, app, narration = make_app(speaker)
+    describe(qtbot, app)
     qtbot.waitUntil(lambda: bool(speaker.started), timeout=WAIT_MS)
-    controller.handle_action(Action.STOP_SPEAKING)
+    app.dispatch(Action.STOP_SPEAKING)
     settle(narration, speaker)
     assert speaker.cut_off == ["A dialog asks to save the file."] and speaker.spoken == []
 
 
 def test_a_new_caption_cuts_off_the_old_one(qtbot, make_app):
     speaker = RecordingSpeaker(seconds_per_char=0.05)
-    window, controller, narration = make_app(speaker)
-    describe(qtbot, controller, seed=1)
+    window, app, narration = make_app(speaker)
+    describe(qtbot, app, seed=1)
     qtbot.waitUntil(lambda: bool(speaker.started), timeout=WAIT_MS)
     speaker.seconds_per_char = 0.0
-    describe(qtbot, controller, seed=2)
+    describe(qtbot, app, seed=2)
     settle(narration, speaker)
     assert speaker.cut_off == ["A dialog asks to save the file."]
     assert " ".join(speaker.spoken) == SCRIPT  # the new caption whole (queued sentences may be said together)
@@ -96,21 +83,21 @@ def test_a_new_caption_cuts_off_the_old_one(qtbot, make_app):
 
 def test_repeat_last_speaks_and_quiet_mode_leaves_captions_to_the_screen_reader(qtbot, make_app):
     speaker = RecordingSpeaker()
-    window, controller, narration = make_app(speaker, SpeechSettings(speak_automatically=False))
-    result = describe(qtbot, controller)
+    window, app, narration = make_app(speaker, SpeechSettings(speak_automatically=False))
+    result = describe(qtbot, app)
     settle(narration, speaker)
     assert speaker.spoken == []
     assert result.text in [text for text, _ in window.announcer.recent]
-    controller.handle_action(Action.REPEAT_LAST)
+    app.dispatch(Action.REPEAT_LAST)
     settle(narration, speaker)
     assert " ".join(speaker.spoken) == result.text
 
 
 def test_with_speech_off_repeat_last_is_announced(qtbot, make_app):
     speaker = RecordingSpeaker()
-    window, controller, narration = make_app(speaker, SpeechSettings(route="off"))
-    result = describe(qtbot, controller)
-    controller.handle_action(Action.REPEAT_LAST)
+    window, app, narration = make_app(speaker, SpeechSettings(route="off"))
+    result = describe(qtbot, app)
+    app.dispatch(Action.REPEAT_LAST)
     settle(narration, speaker)
     assert speaker.spoken == []
     assert window.announcer.recent[-1] == (result.text, False)
@@ -118,12 +105,12 @@ def test_with_speech_off_repeat_last_is_announced(qtbot, make_app):
 
 def test_a_speech_problem_is_shown_once_and_captions_still_show(qtbot, make_app):
     speaker = RecordingSpeaker(fail_with=SpeechError("No audio device was found.", "Connect speakers."))
-    window, controller, narration = make_app(speaker)
+    window, app, narration = make_app(speaker)
     errors = []
     window.error_shown.connect(errors.append)
-    first = describe(qtbot, controller, seed=1)
+    first = describe(qtbot, app, seed=1)
     qtbot.waitUntil(lambda: bool(errors), timeout=WAIT_MS)
-    describe(qtbot, controller, seed=2)
+    describe(qtbot, app, seed=2)
     settle(narration, speaker)
     qtbot.wait(50)  # let a second report, if any, cross to the GUI thread
     assert errors == ["No audio device was found. Connect speakers."]

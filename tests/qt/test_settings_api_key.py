@@ -98,8 +98,9 @@ def test_the_app_uses_the_keyring_only_when_a_key_was_saved(make_inkscope_app, i
     old = app.store.settings
     new = replace(old, remote=RemoteSettings(enabled=True, base_url="http://127.0.0.1:8000/v1", model="m",
                                              api_key_in_keyring=is_saved))
-    app.apply_settings(new, old)
-    assert app.service.engine.name == "remote" and app.service.engine.use_keyring is is_saved
+    app.parts.settings_flow.save(new)
+    engine = app.parts.engine_host.engine
+    assert engine.name == "remote" and engine.use_keyring is is_saved
 
 
 def check_dialog(qtbot, check, remote: RemoteSettings | None = None) -> SettingsDialog:
@@ -143,7 +144,7 @@ def test_ask_the_server_says_what_went_wrong(qtbot, no_keyring):
 
 
 def test_the_apps_server_check_asks_a_real_server(no_keyring):
-    from inkscope_desktop.qt.flows.settings_apply import _check_server
+    from inkscope_desktop.qt.flows.settings_flow import _check_server
 
     FakeChatServer = fake_chat_server().FakeChatServer
 

@@ -53,16 +53,64 @@ def test_the_settings_accessor_loads_once_and_follows_saves(tmp_path):
     assert store.settings.speech.rate == 300
 
 
-def test_listeners_hear_each_save_and_reset(tmp_path):
+def test_listeners_hear_each_save_and_reset_with_the_old_value(tmp_path):
     store = SettingsStore(tmp_path / "settings.json")
-    heard: list[int] = []
-    listener = lambda settings: heard.append(settings.speech.rate)  # noqa: E731
-    store.add_listener(listener)
+    heard: list[tuple[int, int]] = []
+    listener = store.events.connect(lambda new, old: heard.append((new.speech.rate, old.speech.rate)))
     store.save(_with_rate(Settings(), 200))
     store.reset()
-    store.remove_listener(listener)
+    store.events.disconnect(listener)
     store.save(_with_rate(Settings(), 90))
-    assert heard == [200, 185]
+    assert heard == [(200, 185), (185, 200)]
+
+
+def test_a_group_watcher_hears_only_changes_of_its_group(tmp_path):
+    store = SettingsStore(tmp_path / "settings.json")
+    speech, video = [], []
+    store.events.watch("speech", speech.append)
+    store.events.watch("video", video.append)
+    store.save(_with_rate(Settings(), 200))
+    store.save(_with_rate(Settings(), 200))  # the same again: no change
+    assert [group.rate for group in speech] == [200] and video == []
+    with pytest.raises(ValueError):
+        store.events.watch("no-such-group", print)
+
+
+def test_a_part_that_cannot_apply_its_settings_does_not_stop_the_others(tmp_path):
+    from inkscope_desktop.core.errors import InkscopeError
+
+    store = SettingsStore(tmp_path / "settings.json")
+    heard = []
+
+    def refuses(new, old):
+        raise InkscopeError("Start at login could not be set.", "Check the autostart folder.")
+
+    def broken(new, old):
+        raise RuntimeError("a bug")
+
+    store.events.connect(refuses)
+    store.events.connect(broken)
+    store.events.connect(lambda new, old: heard.append(new.speech.rate))
+    with pytest.raises(InkscopeError, match="Start at login"):
+        store.save(_with_rate(Settings(), 200))
+    assert heard == [200] and store.settings.speech.rate == 200
+    assert SettingsStore(tmp_path / "settings.json").load().speech.rate == 200  # saved all the same
+
+
+def test_a_save_made_by_a_listener_is_told_after_the_one_being_told(tmp_path):
+    store = SettingsStore(tmp_path / "settings.json")
+    heard = []
+
+    def first(new, old):
+        heard.append(("first", new.speech.rate))
+        if new.speech.rate == 200:
+            store.save(_with_rate(new, 300))
+
+    store.events.connect(first)
+    store.events.connect(lambda new, old: heard.append(("second", new.speech.rate, old.speech.rate)))
+    store.save(_with_rate(Settings(), 200))
+    assert heard == [("first", 200), ("second", 200, 185), ("first", 300), ("second", 300, 200)]
+    assert store.settings.speech.rate == 300
 
 
 def test_a_corrupt_file_is_kept_aside_defaults_are_used_and_the_user_is_told_once(tmp_path):

@@ -3,60 +3,85 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, QTimer
 
+from inkscope_desktop.core.actions import Action
 from inkscope_desktop.core.errors import InkscopeError
+from inkscope_desktop.qt.flows.window_flow import bring_to_front
 
 if TYPE_CHECKING:
     from PIL import Image
 
+    from inkscope_desktop.capture import CapturedImage
+    from inkscope_desktop.qt.flows.describe_flow import DescribeFlow
+    from inkscope_desktop.qt.flows.status_presenter import StatusPresenter
+    from inkscope_desktop.qt.runtime.action_registry import ActionRegistry
     from inkscope_desktop.qt.widgets.caption_window import CaptionWindow
 
 #: How long the caption window stays hidden so a screen capture does not show it.
 HIDE_FOR_CAPTURE_MS = 150
 
+Capture = Callable[[], "CapturedImage"]
+RegionChosen = Callable[["Image.Image", str], None]
 
-def bring_to_front(window: "CaptionWindow") -> None:
-    """Show ``window``, raised and active."""
-    window.show()
-    window.raise_()
-    window.activateWindow()
+
+class Capturer(Protocol):
+    """What the capture flow needs of ``capture.ScreenCapturer`` (or a test's ``fake_capturer``)."""
+
+    def capture_screen(self) -> CapturedImage: ...
+
+    def capture_active_window(self) -> CapturedImage: ...
+
+
+class RegionPicker(Protocol):
+    """Shows the region selector: ``on_region(image, label)`` with the part chosen, or ``on_cancel()``."""
+
+    def __call__(self, on_region: RegionChosen, on_cancel: Callable[[], None]) -> None: ...
 
 
 class CaptureFlow(QObject):
-    """Runs the capture actions for the controller; everything here runs on the GUI thread.
+    """Owns the actions describe-screen, describe-window and describe-region; GUI thread only.
 
-    What was captured goes to ``describe(image, label, subject=...)``, a capture error to ``fail(message)``
-    and a capturer's notice to the status line. ``region_picker(on_region, on_cancel)`` lets the user pick a
-    part of the screen (None: region selection is not available). A capture waiting for the window to hide
-    is dropped by ``drop_pending()``, which the controller calls for any newer request and for "stop".
+    What was captured goes to the describe flow, a capture error to the status line (with its advice), a
+    capturer's notice to the status line. ``region_picker`` lets the user pick a part of the screen (None: region
+    selection is not available here). A capture waiting for the window to hide is dropped when any newer request
+    starts or the user says stop.
     """
 
-    def __init__(self, window: "CaptionWindow", capturer: Any, region_picker: Any,
-                 describe: Callable[..., None], fail: Callable[[str], None], parent: QObject | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, window: CaptionWindow, capturer: Capturer, region_picker: RegionPicker | None,
+                 describe: DescribeFlow, status: StatusPresenter) -> None:
+        super().__init__(window)
         self._window = window
         self._capturer = capturer
         self._region_picker = region_picker
         self._describe = describe
-        self._fail = fail
-        self._pending_capture: Any = None  # a capture waiting for the window to hide
+        self._status = status
+        self._pending_capture: Capture | None = None  # a capture waiting for the window to hide
         self._capture_timer = QTimer(self, singleShot=True, interval=HIDE_FOR_CAPTURE_MS)
         self._capture_timer.timeout.connect(self._capture_after_hiding)
+        describe.job_started.connect(self.drop_pending)  # a newer request replaces a capture still waiting
+        describe.interrupted.connect(self.drop_pending)
+
+    def register_actions(self, registry: ActionRegistry) -> None:
+        registry.register(Action.DESCRIBE_SCREEN, self.describe_screen)
+        registry.register(Action.DESCRIBE_WINDOW, self.describe_window)
+        registry.register(Action.DESCRIBE_REGION, self.pick_region)
 
     def describe_screen(self) -> None:
-        self._capture_then_describe(lambda: self._capturer.capture_screen())
+        self._describe.note_request()
+        self._capture_then_describe(self._capturer.capture_screen)
 
     def describe_window(self) -> None:
-        self._describe_capture(lambda: self._capturer.capture_active_window())
+        self._describe.note_request()
+        self._describe_capture(self._capturer.capture_active_window)
 
-    def drop_pending(self) -> None:
+    def drop_pending(self, *_: object) -> None:
         """Forget a capture still waiting for the window to hide (a newer request, or "stop")."""
         self._pending_capture = None
 
-    def _capture_then_describe(self, capture: Any) -> None:
+    def _capture_then_describe(self, capture: Capture) -> None:
         """Capture the screen without the caption window on it: hide, wait a moment, capture, show again.
 
         A capture asked for during that wait takes the waiting one's place, and any other request or
@@ -77,24 +102,26 @@ class CaptureFlow(QObject):
             self._describe_capture(capture)
         bring_to_front(self._window)
 
-    def _describe_capture(self, capture: Any) -> None:
+    def _describe_capture(self, capture: Capture) -> None:
         try:
             captured = capture()
         except InkscopeError as error:
-            self._fail(error.user_text)
+            self._status.fail(error.user_text)
             return
-        if getattr(captured, "notice", None):
+        if captured.notice:
             self._window.set_status(captured.notice)
-        self._describe(captured.image, captured.label, subject=captured.subject)
+        self._describe.describe(captured.image, captured.label, subject=captured.subject)
 
     def pick_region(self) -> None:
         """Let the user pick a part of the screen; a visible caption window is hidden first so that the frozen
         screenshot shows what is under it, and shown again once the pick is done or cancelled."""
-        if self._region_picker is None:
-            self._fail("Region selection is not available here.")
+        self._describe.note_request()
+        picker = self._region_picker
+        if picker is None:
+            self._status.fail("Region selection is not available here.")
             return
         if not self._window.isVisible():
-            self._region_picker(self._describe_region, lambda: None)
+            picker(self._describe_region, lambda: None)
             return
         self._window.hide()
 
@@ -105,9 +132,9 @@ class CaptureFlow(QObject):
             self._describe_region(image, label)
             show_window()
 
-        # With this flow (the controller's child) as context, the timer dies with the controller rather than
-        # call into a deleted window.
-        QTimer.singleShot(HIDE_FOR_CAPTURE_MS, self, lambda: self._region_picker(chosen, show_window))
+        # With this flow (the window's child) as context, the timer dies with the window rather than call into it
+        # once deleted.
+        QTimer.singleShot(HIDE_FOR_CAPTURE_MS, self, lambda: picker(chosen, show_window))
 
-    def _describe_region(self, image: "Image.Image", label: str) -> None:
-        self._describe(image, label, subject="region")
+    def _describe_region(self, image: Image.Image, label: str) -> None:
+        self._describe.describe(image, label, subject="region")

@@ -1,7 +1,9 @@
 """Keeps the caption window's history list and the history database in step (GUI thread only).
 
-With history off there is no store: the list then holds this session's captions only, and nothing is written.
-Each database call is one short transaction; a failure is shown as a one-line error and the app goes on.
+It listens to the handle of each job the describe flow starts: a finished caption is listed and saved, a finished
+answer is saved with its caption. With history off there is no store: the list then holds this session's
+captions only, and nothing is written. Each database call is one short transaction; a failure is shown as a
+one-line error and the app goes on.
 """
 
 from __future__ import annotations
@@ -13,14 +15,19 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QImage
 
+from PySide6.QtWidgets import QFileDialog
+
 from inkscope_desktop.core.errors import InkscopeError
-from inkscope_desktop.history import HistoryStore, export_json, export_markdown
+from inkscope_desktop.history import HistoryStore, export_json, export_markdown, open_history
 
 if TYPE_CHECKING:
     from PIL import Image
 
     from inkscope_desktop.core.types import CaptionRequest, CaptionResult
+    from inkscope_desktop.qt.flows.describe_flow import DescribeFlow, JobContext
+    from inkscope_desktop.qt.runtime.jobs import CaptionJob
     from inkscope_desktop.qt.widgets.caption_window import CaptionWindow
+    from inkscope_desktop.settings import PrivacySettings
 
 log = logging.getLogger(__name__)
 
@@ -31,12 +38,52 @@ RECENT_LIMIT = 200
 class HistoryKeeper:
     """Saves finished captions and follow-ups; fills the window's list from the database at start."""
 
-    def __init__(self, window: CaptionWindow, store: HistoryStore | None) -> None:
+    def __init__(self, window: CaptionWindow, store: HistoryStore | None, describe: DescribeFlow | None = None,
+                 privacy: PrivacySettings | None = None) -> None:
         self._window = window
         self._store = store
+        self._privacy = privacy
         self._ids: dict[int, int] = {}  # the window list's index -> database id
         self._current: int | None = None  # the database id of the caption follow-ups belong to
         window.history_deleted.connect(self.delete)
+        window.export_requested.connect(self.ask_to_export)
+        if describe is not None:
+            describe.job_started.connect(self._follow)
+
+    def _follow(self, job: CaptionJob, context: JobContext) -> None:
+        def finished(result: CaptionResult) -> None:
+            if context.is_answer:
+                self.answer_added(job.request.prompt, result.text)
+            else:
+                index = self._window.add_history_entry(context.thumbnail, context.label, result.text)
+                self.caption_added(index, job.request, result, context.conversation.image)
+
+        job.finished.connect(finished)
+
+    def use(self, privacy: PrivacySettings) -> None:
+        """New privacy settings (a settings listener): history turned on or off, thumbnails, retention."""
+        old, self._privacy = self._privacy, privacy
+        store = self._store
+        if old is None or privacy.history != old.history or store is None:
+            self.set_store(open_history(privacy))
+            return
+        store.keep_thumbnails = privacy.thumbnails
+        store.max_age_days, store.max_entries = privacy.retention_days, privacy.max_entries
+        try:
+            store.apply_retention(privacy.retention_days, privacy.max_entries)
+        except InkscopeError as error:
+            self._window.show_error(error.user_text)
+
+    def ask_to_export(self) -> None:
+        """Ask where to, then write every saved caption as Markdown or JSON (Ctrl+E)."""
+        path, _ = QFileDialog.getSaveFileName(self._window, "Export history", "inkscope-history.md",
+                                              "Markdown (*.md);;JSON (*.json)")
+        if not path:
+            return
+        try:
+            self._window.set_status(self.export(Path(path)))
+        except InkscopeError as error:
+            self._window.show_error(error.user_text)
 
     @property
     def store(self) -> HistoryStore | None:

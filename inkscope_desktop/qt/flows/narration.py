@@ -1,7 +1,7 @@
 """Speech in the app: the Qt accessibility-announcement route, and the wiring of captions to the narrator.
 
-The narrator speaks each caption sentence by sentence as the controller shows it, and stops at once when
-the user says stop or asks for something else. All methods here run on the GUI thread, except the
+The narrator speaks each caption sentence by sentence as its job streams, and stops at once when the user
+says stop or asks for something else. All methods here run on the GUI thread, except the
 announcement speaker's ``speak``/``stop``, which the narrator's thread calls (they only post to the GUI).
 """
 
@@ -12,13 +12,17 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAccessible
 
+from inkscope_desktop.core.actions import Action
 from inkscope_desktop.qt.runtime.thread_bridge import ThreadBridge
 from inkscope_desktop.speech import Narrator, Speaker, SpeechError, SpeechSettings, choose_speaker
 
 if TYPE_CHECKING:
+    from inkscope_desktop.core.types import CaptionResult
+    from inkscope_desktop.qt.flows.describe_flow import DescribeFlow
+    from inkscope_desktop.qt.runtime.action_registry import ActionRegistry
+    from inkscope_desktop.qt.runtime.jobs import CaptionJob
     from inkscope_desktop.qt.widgets.announcer import Announcer
     from inkscope_desktop.qt.widgets.caption_window import CaptionWindow
-    from inkscope_desktop.qt.flows.controller import AppController
     from inkscope_desktop.settings import SpeechSettings as SpeechChoice
 
 
@@ -58,25 +62,26 @@ def speech_settings(choice: SpeechChoice) -> SpeechSettings:
 class Narration:
     """Speaks captions as they stream (when ``speak_automatically``), repeats on request, reports problems once.
 
-    While it speaks captions itself, the window does not also announce the whole finished caption to the
-    screen reader, so two voices never read the same text.
+    It listens to the handle of each job the describe flow starts: chunks are fed to the narrator, the end of the
+    answer flushes it, a stopped job silences it. ``speaks_automatically`` tells the caption presenter not to
+    announce the whole finished caption to the screen reader as well, so two voices never read the same text.
+    It owns the action "repeat last". GUI thread only (the narrator has its own thread).
     """
 
-    def __init__(self, window: CaptionWindow, controller: AppController, choice: SpeechChoice,
+    def __init__(self, window: CaptionWindow, describe: DescribeFlow, choice: SpeechChoice,
                  make_narrator: Callable[..., Narrator] = Narrator) -> None:
         self._window = window
-        self._controller = controller
         self._problems = ThreadBridge(self._problem)
         self._last_problem: str | None = None
+        self._last_caption = ""
         self._choice = choice
         self.narrator = make_narrator(self._speaker_factory(choice), on_problem=self._problems.post)
-        controller.caption_started.connect(self._begin)
-        controller.chunk_shown.connect(self._feed)
-        controller.caption_finished.connect(self._end)
-        controller.caption_stopped.connect(self.narrator.stop)
-        controller.stop_speaking.connect(self.narrator.stop)
-        controller.speak = self.say
-        self._apply_automatic(choice)
+        describe.job_started.connect(self._follow)
+        describe.interrupted.connect(self.stop)
+        window.history_selected.connect(self._history_selected)
+
+    def register_actions(self, registry: ActionRegistry) -> None:
+        registry.register(Action.REPEAT_LAST, self.repeat_last)
 
     def _speaker_factory(self, choice: SpeechChoice) -> Callable[[], Speaker]:
         announcer = self._window.announcer
@@ -84,15 +89,10 @@ class Narration:
         return lambda: choose_speaker(settings, extra_screen_reader_routes=[AnnouncementSpeaker(announcer)])
 
     def use(self, choice: SpeechChoice) -> None:
-        """New speech settings: a new speaker from the next piece on."""
+        """New speech settings (a settings listener): a new speaker from the next piece on."""
         if choice != self._choice:
             self._choice = choice
             self.narrator.use(self._speaker_factory(choice))
-            self._apply_automatic(choice)
-
-    def _apply_automatic(self, choice: SpeechChoice) -> None:
-        speaks = choice.speak_automatically and choice.route != "off"
-        self._controller.announce_captions = not speaks
 
     @property
     def settings(self) -> SpeechSettings:
@@ -109,11 +109,15 @@ class Narration:
             self.narrator.prepare()
 
     def say(self, text: str) -> None:
-        """Speak ``text`` now, cutting off anything else (repeat last); with speech off, announce it."""
+        """Speak ``text`` now, cutting off anything else; with speech off, announce it."""
         if self._choice.route == "off":
             self._window.announcer.announce(text)
         else:
             self.narrator.say(text)
+
+    def repeat_last(self) -> None:
+        """Say the last finished caption or answer again (or the history entry chosen since)."""
+        self.say(self._last_caption or "There is no caption yet.")
 
     def stop(self) -> None:
         self.narrator.stop()
@@ -128,16 +132,25 @@ class Narration:
             self._last_problem = text
             self._window.show_error(text)
 
-    def _begin(self, _source: str) -> None:
-        if self.speaks_automatically:
-            self.narrator.begin()
-        else:
+    def _follow(self, job: CaptionJob, _context: object) -> None:
+        job.finished.connect(self._finished)
+        if not self.speaks_automatically:
             self.narrator.stop()
+            return
+        self.narrator.begin()
+        job.chunk.connect(self._feed)
+        job.finished.connect(self._end)
+        job.stopped.connect(self.narrator.stop)
 
-    def _feed(self, chunk: str) -> None:
-        if self.speaks_automatically:
-            self.narrator.feed(chunk)
+    def _feed(self, chunk: str, _tokens: int) -> None:
+        self.narrator.feed(chunk)
 
     def _end(self, _result: object) -> None:
-        if self.speaks_automatically:
-            self.narrator.end()
+        self.narrator.end()
+
+    def _finished(self, result: CaptionResult) -> None:
+        self._last_caption = result.text
+
+    def _history_selected(self, index: int) -> None:
+        """The window shows that entry's caption now: "repeat last" repeats it."""
+        self._last_caption = self._window.history_caption(index)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import logging
 from collections.abc import Callable
 from dataclasses import replace
@@ -12,6 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from inkscope_desktop.core.errors import InkscopeError
 from inkscope_desktop.settings import Settings, SettingsStore
+from inkscope_desktop.settings.overrides import Overrides
 
 if TYPE_CHECKING:
     from inkscope_desktop.engines.base import CaptionEngine
@@ -30,32 +30,42 @@ class EngineChooser:
     """``create(settings)`` makes the engine the settings (or this run's --model/--device/--fake-engine) ask for.
 
     ``confirm_remote(url)`` asks the user before any image goes to another machine; ``tell(text)`` puts a line in
-    the status. ``args`` is this run's command line, shared with the app (which clears --model/--device once the
-    settings choose the model)."""
+    the status. ``settings_choose_model()`` stops honouring --model/--device (the user chose a model in the
+    settings); this run's ``Overrides`` stay as they are, the chooser keeps its own copy."""
 
-    def __init__(self, args: argparse.Namespace, store: SettingsStore, confirm_remote: Callable[[str], bool],
+    def __init__(self, overrides: Overrides, store: SettingsStore, confirm_remote: Callable[[str], bool],
                  tell: Callable[[str], None]) -> None:
-        self._args = args
+        self._overrides = overrides
         self._store = store
         self._confirm_remote = confirm_remote
         self._tell = tell
+
+    @property
+    def is_fake(self) -> bool:
+        """Whether this run uses the fake engine whatever the settings say (--fake-engine)."""
+        return self._overrides.is_fake_engine
+
+    def settings_choose_model(self) -> None:
+        """From now on the settings' model and device are used, not --model/--device."""
+        self._overrides = self._overrides.without_model()
 
     def create(self, settings: Settings) -> CaptionEngine:
         """The engine asked for; not loaded yet.
 
         A remote server is used only once the user has agreed to send images to that address (asked here
         the first time); declined, the local model is used and the status line says so."""
-        if self._args.fake_engine:
+        overrides = self._overrides
+        if overrides.is_fake_engine:
             return demo_engine()
         from inkscope_desktop.engines.registry import create_engine
 
         remote = settings.remote
-        if remote.enabled and not self._args.model and self._remote_allowed(remote.base_url):
+        if remote.enabled and not overrides.model and self._remote_allowed(remote.base_url):
             return create_engine("remote", model=remote.model, base_url=remote.base_url,
                                  api_key_env=remote.api_key_env or None, use_keyring=remote.api_key_in_keyring,
                                  timeout=float(remote.timeout_s))
-        return create_engine("qwen2-vl", model=self._args.model or settings.model.model,
-                             device=self._args.device or settings.model.device)
+        return create_engine("qwen2-vl", model=overrides.model or settings.model.model,
+                             device=overrides.device or settings.model.device)
 
     def _remote_allowed(self, url: str) -> bool:
         """Whether images may go to ``url``: this machine always; another one once the user said yes."""

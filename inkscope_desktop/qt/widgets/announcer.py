@@ -44,10 +44,6 @@ class Announcer(QObject):
         """True when an assistive technology listens to this process (announcements reach it)."""
         return QAccessible.isActive()
 
-    def set_source(self, source: QObject | None) -> None:
-        """Announce from ``source`` from now on (the screen reader may name its window)."""
-        self._source = source
-
     def announce(self, text: str, *, is_assertive: bool = False) -> None:
         """Have the screen reader say ``text`` (collapsed to one line); empty text is ignored."""
         line = " ".join(str(text).split())

@@ -8,8 +8,8 @@ from typing import TypeVar
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QMainWindow, QPlainTextEdit, QPushButton, QSplitter, \
-    QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QMainWindow, QMenu, QPlainTextEdit, QPushButton, \
+    QSplitter, QVBoxLayout, QWidget
 
 from inkscope_desktop.qt.widgets.history_list import HistoryList
 
@@ -96,16 +96,10 @@ def restyle(central: QWidget) -> None:
     central.setStyleSheet(FRAMES)
 
 
-def build_menus(window: QMainWindow, menu_actions: Sequence[QAction | None],
-                window_keys: Sequence[tuple[str, str, Callable[[], object]]]) -> None:
-    """An "Inkscope" menu of ``menu_actions`` (None: a separator), and a "Window" menu of ``window_keys``
-    (text, shortcut, slot), whose shortcuts work in the window even while its menu bar is hidden."""
+def build_menus(window: QMainWindow, window_keys: Sequence[tuple[str, str, Callable[[], object]]]) -> QMenu:
+    """An "Inkscope" menu (returned, for the app's actions: see ``fill_menu``), and a "Window" menu of
+    ``window_keys`` (text, shortcut, slot), whose shortcuts work in the window even while its menu bar is hidden."""
     app_menu = window.menuBar().addMenu("&Inkscope")
-    for action in menu_actions:
-        if action is None:
-            app_menu.addSeparator()
-        else:
-            app_menu.addAction(action)
     window_menu = window.menuBar().addMenu("&Window")
     for text, key, slot in window_keys:
         action = QAction(text, window)
@@ -114,6 +108,7 @@ def build_menus(window: QMainWindow, menu_actions: Sequence[QAction | None],
         action.triggered.connect(lambda _checked=False, run=slot: run())
         window_menu.addAction(action)
         window.addAction(action)  # shortcuts work while the menu bar is hidden or native
+    return app_menu
 
 
 def named(widget: _W, name: str, description: str) -> _W:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMainWindow, QWidget
 from inkscope_desktop.core.types import CaptionResult, StopReason
 from inkscope_desktop.qt.widgets.announcer import Announcer
 from inkscope_desktop.qt.widgets.caption_layout import RESTYLE_EVENTS, build_controls, build_menus, restyle
+from inkscope_desktop.qt.widgets.menus import fill_menu
 from inkscope_desktop.qt.widgets.media_intake import ReceivedMedia, accepts_drag, dropped_media, pasted_media
 
 
@@ -43,7 +44,8 @@ class CaptionWindow(QMainWindow):
         self.setAccessibleName("Inkscope caption window")
         self.setAcceptDrops(True)
         self._build_widgets()
-        self._build_menus(menu_actions)
+        self._build_menus()
+        self.set_menu_actions(menu_actions)
         self.resize(860, 560)
 
     # --- building --------------------------------------------------------------------------------
@@ -62,8 +64,8 @@ class CaptionWindow(QMainWindow):
         self._history.entry_deleted.connect(self._history_deleted)
         self._history_search.textChanged.connect(self._filter_history)
 
-    def _build_menus(self, menu_actions: Sequence[QAction | None]) -> None:
-        build_menus(self, menu_actions, (
+    def _build_menus(self) -> None:
+        self._app_menu = build_menus(self, (
             ("Copy caption", "Alt+C", self.copy_caption),
             ("Retry", "Alt+R", self.retry_requested.emit),
             ("Ask a question", "Alt+Q", self.focus_question),
@@ -76,6 +78,10 @@ class CaptionWindow(QMainWindow):
         ))
 
     # --- public API (GUI thread) -----------------------------------------------------------------
+    def set_menu_actions(self, menu_actions: Sequence[QAction | None]) -> None:
+        """Show the app's actions (the tray menu's, None for a separator) in the window's Inkscope menu."""
+        fill_menu(self._app_menu, menu_actions)
+
     @property
     def announcer(self) -> Announcer:
         return self._announcer
@@ -102,9 +108,9 @@ class CaptionWindow(QMainWindow):
     def show_error(self, message: str) -> None:
         self.set_status(message, is_error=True)
 
-    def begin_caption(self, source_label: str, prompt: str) -> None:
-        """Clear the caption area and start a new caption of the image from ``source_label``."""
-        del prompt  # the preset prompt is not shown; the source says what is described
+    def begin_caption(self, source_label: str) -> None:
+        """Clear the caption area and start a new caption of the image from ``source_label`` (the preset's prompt
+        is not shown: the source says what is described)."""
         self._caption.clear()
         self._turns = [[]]
         self._insert(source_label.strip() or "Image", is_heading=True)
@@ -150,7 +156,7 @@ class CaptionWindow(QMainWindow):
 
     def show_history_text(self, text: str, source_label: str = "From history") -> None:
         """Show ``text`` (a caption from history) in the caption area, with ``source_label`` as heading."""
-        self.begin_caption(source_label, "")
+        self.begin_caption(source_label)
         self.append_chunk(text)
         self._caption.moveCursor(QTextCursor.MoveOperation.Start)
 

@@ -70,10 +70,6 @@ class HistoryList(QListWidget):
             self.setCurrentRow(0)
         return index
 
-    def row_of(self, index: int) -> int:
-        """The row that shows entry ``index`` (newest rows come first); -1 when it was deleted."""
-        return next((row for row in range(self.count()) if self.item(row).data(_INDEX_ROLE) == index), -1)
-
     def set_filter(self, text: str) -> int:
         """Show only entries whose source or caption contains ``text`` (any case); returns how many show."""
         needle = " ".join(text.split()).casefold()

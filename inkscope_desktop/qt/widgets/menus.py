@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu
 
 from inkscope_desktop.core.actions import Action
 
-#: Menu order; None marks a separator.
+if TYPE_CHECKING:
+    from inkscope_desktop.qt.runtime.action_registry import ActionRegistry
+
+#: Menu order: actions, the keys of menu commands, and None for a separator.
 MENU_ORDER: tuple[Action | str | None, ...] = (
     Action.DESCRIBE_SCREEN, Action.DESCRIBE_WINDOW, Action.DESCRIBE_REGION, Action.DESCRIBE_CLIPBOARD,
     Action.DESCRIBE_RECENT_SCREEN, "open-image", None,
@@ -19,40 +24,32 @@ MENU_ORDER: tuple[Action | str | None, ...] = (
 )
 
 
-def build_menu_actions(
-    parent: QObject | None,
-    hotkeys: Mapping[Action, object],
-    on_action: Callable[[Action], None],
-    on_open_image: Callable[[], None],
-    on_quit: Callable[[], None],
-    on_settings: Callable[[], None] | None = None,
-) -> list[QAction | None]:
-    """QActions in menu order (None for separators). A hotkey is shown after a tab, not set as a shortcut:
-    the global listener already handles it, and a window shortcut would fire the action twice.
+def build_menu_actions(parent: QObject | None, registry: ActionRegistry,
+                       hotkeys: Mapping[Action, object]) -> list[QAction | None]:
+    """QActions in menu order (None for separators), each dispatching through ``registry``: an action by its name,
+    a menu command (``registry.command(key)``) by its handler; items nobody registered are left out. A hotkey
+    is shown after a tab, not set as a shortcut: the global listener already handles it, and a window
+    shortcut would fire the action twice.
 
     Give a ``parent`` that lives as long as the menus, or keep the list: a QMenu does not own its actions."""
     actions: list[QAction | None] = []
     for item in MENU_ORDER:
         if item is None:
             actions.append(None)
-            continue
-        if item == "open-image":
-            action = QAction("&Open image or video…", parent)
-            action.triggered.connect(lambda _checked=False: on_open_image())
-        elif item == "settings":
-            if on_settings is None:
+        elif isinstance(item, Action):
+            if not registry.is_registered(item):
                 continue
-            action = QAction("S&ettings…", parent)
-            action.triggered.connect(lambda _checked=False: on_settings())
-        elif item == "quit":
-            action = QAction("&Quit Inkscope", parent)
-            action.triggered.connect(lambda _checked=False: on_quit())
-        else:
-            assert isinstance(item, Action)
             action = QAction(menu_label(item, hotkeys), parent)
             action.setData(item.value)
-            action.triggered.connect(lambda _checked=False, chosen=item: on_action(chosen))
-        actions.append(action)
+            action.triggered.connect(lambda _checked=False, chosen=item: registry.dispatch(chosen))
+            actions.append(action)
+        else:
+            command = registry.command(item)
+            if command is None:
+                continue
+            action = QAction(command.label, parent)
+            action.triggered.connect(lambda _checked=False, run=command.handler: run())
+            actions.append(action)
     return actions
 
 
@@ -68,3 +65,13 @@ def relabel(actions: Sequence[QAction | None], hotkeys: Mapping[Action, object])
     for action in actions:
         if action is not None and action.data():
             action.setText(menu_label(Action(action.data()), hotkeys))
+
+
+def fill_menu(menu: QMenu, actions: Sequence[QAction | None]) -> None:
+    """Put ``actions`` in ``menu`` (None: a separator), in place of what it held."""
+    menu.clear()
+    for action in actions:
+        if action is None:
+            menu.addSeparator()
+        else:
+            menu.addAction(action)

@@ -8,6 +8,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
 from inkscope_desktop.qt.widgets.icons import IconState, app_icon
+from inkscope_desktop.qt.widgets.menus import fill_menu
 
 
 class TrayIcon(QSystemTrayIcon):
@@ -16,7 +17,7 @@ class TrayIcon(QSystemTrayIcon):
     def __init__(
         self,
         actions: Sequence[QAction | None],
-        on_activate: Callable[[], None],
+        on_activate: Callable[[], None] = lambda: None,
         *,
         is_high_contrast: bool = False,
         parent: QWidget | None = None,
@@ -25,11 +26,7 @@ class TrayIcon(QSystemTrayIcon):
         self._is_high_contrast = is_high_contrast
         self._menu = QMenu()
         self._menu.setAccessibleName("Inkscope menu")
-        for action in actions:
-            if action is None:
-                self._menu.addSeparator()
-            else:
-                self._menu.addAction(action)
+        self.set_menu_actions(actions)
         self.setContextMenu(self._menu)
         self._on_activate = on_activate
         self.activated.connect(self._activated)
@@ -38,6 +35,10 @@ class TrayIcon(QSystemTrayIcon):
     @property
     def menu(self) -> QMenu:
         return self._menu
+
+    def set_menu_actions(self, actions: Sequence[QAction | None]) -> None:
+        """Show ``actions`` (None: a separator) in the menu, in place of what it held."""
+        fill_menu(self._menu, actions)
 
     def set_state(self, state: IconState, tooltip: str) -> None:
         self.setIcon(app_icon(state, high_contrast=self._is_high_contrast))

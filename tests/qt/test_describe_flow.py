@@ -1,10 +1,8 @@
-"""The app controller wired as InkscopeApp wires it: a real CaptionWindow, CaptionService and FakeEngine,
-events carried by ThreadBridge, and fake capturers. Each test drives an action and checks what the window
-shows, what the controller signals, and which requests reached the engine."""
+"""The describe flow wired by ``build_parts`` as the app wires it: a real CaptionWindow, caption service and
+narration, the fake engine and fake capturers. Each test drives an action through the action registry and checks
+what the window shows, what each job's handle reports, what was spoken, and which requests reached the engine."""
 
 from __future__ import annotations
-
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -16,16 +14,11 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 from inkscope_desktop.capture import fake_capturer
 from inkscope_desktop.core.actions import Action
 from inkscope_desktop.core.errors import ModelNotFoundError
-from inkscope_desktop.core.service import CaptionService, Loading
 from inkscope_desktop.core.types import StopReason
-from recording_engine import RecordingEngine
-from inkscope_desktop.qt.widgets.caption_window import CaptionWindow
-from inkscope_desktop.qt.flows.controller import AppController
 from inkscope_desktop.qt.widgets.history_list import HistoryList
 from inkscope_desktop.qt.widgets.images import pil_to_qimage
 from inkscope_desktop.qt.widgets.media_intake import NO_CLIPBOARD_IMAGE
-from inkscope_desktop.qt.flows.region_flow import RegionFlow
-from inkscope_desktop.qt.runtime.thread_bridge import ThreadBridge
+from recording_engine import RecordingEngine
 
 WAIT_MS = 5000
 SHIFT, CTRL = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.ControlModifier
@@ -50,58 +43,56 @@ class CountingCapturer:
 
     def __init__(self, window) -> None:
         self.images, self.window_was_visible = [], []
-        self._window = window
+        self.window = window
 
     def capture_screen(self):
-        self.window_was_visible.append(self._window.isVisible())
+        self.window_was_visible.append(self.window is not None and self.window.isVisible())
         captured = fake_capturer(noise((300 + len(self.images), 200), seed=len(self.images))).capture_screen()
         self.images.append(captured.image)
         return captured
 
+    def capture_active_window(self):
+        return self.capture_screen()
+
+    def capture_all_monitors(self):
+        return self.capture_screen()
+
+    def warm_up(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
 
 @pytest.fixture
-def make_app(qtbot):
-    """Builds the app's parts as InkscopeApp does; the service is stopped and the window closed afterwards."""
-    apps = []
+def make_app(make_parts):
+    """The app's parts (``build_parts``) with a RecordingEngine and a fake (or counting) capturer."""
 
     def make(engine=None, desktop=None, *, origin=(0, 0), counting=False, show=True):
-        engine = engine if engine is not None else RecordingEngine()
-        window = CaptionWindow()
-        qtbot.addWidget(window)
-        app = SimpleNamespace(engine=engine, window=window)
-        app.bridge = ThreadBridge(lambda event: app.controller.handle_event(event), window)
-        app.service = CaptionService(engine, app.bridge.post)
-        app.capturer = CountingCapturer(window) if counting else fake_capturer(
+        capturer = CountingCapturer(None) if counting else fake_capturer(
             desktop if desktop is not None else noise(), origin=origin)
-        app.region_flow = RegionFlow(app.capturer, window)
-        app.controller = AppController(app.service, window, app.capturer, region_picker=app.region_flow.start)
-        app.history = window.findChild(HistoryList)
-        app.announced = []  # (text, status line at that moment), for statuses that are soon replaced
-        window.announcer.announced.connect(lambda text, _: app.announced.append((text, window.status_text())))
-        apps.append(app)
-        if show:
-            window.show()
-            qtbot.waitExposed(window)
-        app.service.start()
+        app = make_parts(engine, capturer, show=show)
+        if counting:
+            capturer.window = app.window
+        app.history = app.window.findChild(HistoryList)
+        app.service = app.parts.engine_host.jobs.service
+        app.region_flow = app.parts.region_flow
         return app
 
-    yield make
-    for app in apps:
-        app.service.stop()
-        app.window.close()
+    return make
 
 
 def finish(qtbot, app, action=Action.DESCRIBE_SCREEN):
     """Run ``action`` and wait for its caption; returns the CaptionResult."""
-    with qtbot.waitSignal(app.controller.caption_finished, timeout=WAIT_MS) as finished:
-        app.controller.handle_action(action)
+    with qtbot.waitSignal(app.watch.caption_finished, timeout=WAIT_MS) as finished:
+        app.dispatch(action)
     return finished.args[0]
 
 
 def start_slow_caption(qtbot, app):
     """Start describing the screen with a slow engine and wait until its first words are shown."""
-    with qtbot.waitSignal(app.controller.chunk_shown, timeout=WAIT_MS):
-        app.controller.handle_action(Action.DESCRIBE_SCREEN)
+    with qtbot.waitSignal(app.watch.chunk_shown, timeout=WAIT_MS):
+        app.dispatch(Action.DESCRIBE_SCREEN)
 
 
 def record(signal):
@@ -131,7 +122,7 @@ def test_a_follow_up_question_is_answered_below_with_the_caption_in_context(qtbo
     caption = finish(qtbot, app).text
     question = app.window.findChild(QLineEdit)
     qtbot.keyClicks(question, "What   is the title?")
-    with qtbot.waitSignal(app.controller.caption_finished, timeout=WAIT_MS) as finished:
+    with qtbot.waitSignal(app.watch.caption_finished, timeout=WAIT_MS) as finished:
         qtbot.keyClick(question, Qt.Key.Key_Return)
     first, asked = app.engine.requests
     answer = finished.args[0].text
@@ -154,7 +145,7 @@ def test_dropped_files_are_described_in_order_and_a_text_file_is_a_one_line_erro
     enter = QDragEnterEvent(QPoint(20, 20), *args)  # drag events take a QPoint, the drop a QPointF
     QApplication.sendEvent(app.window, enter)
     assert enter.isAccepted()
-    finished = record(app.controller.caption_finished)
+    finished = record(app.watch.caption_finished)
     QApplication.sendEvent(app.window, QDropEvent(QPointF(20, 20), *args))
     qtbot.waitUntil(lambda: len(finished) == 2 and not app.service.is_busy, timeout=WAIT_MS)
     error = "Error: notes.txt is not an image (it looks like text). Choose a PNG, JPEG, WebP, BMP, GIF or TIFF file."
@@ -178,7 +169,7 @@ def test_the_clipboard_image_is_described_and_an_empty_clipboard_is_an_error(qtb
     assert app.window.transcript_text().startswith("Pasted image\n")
 
     QGuiApplication.clipboard().clear()
-    app.controller.handle_action(Action.DESCRIBE_CLIPBOARD)
+    app.dispatch(Action.DESCRIBE_CLIPBOARD)
     assert app.window.status_text() == f"Error: {NO_CLIPBOARD_IMAGE}"
     assert len(app.engine.requests) == 1 and not app.service.is_busy
     assert app.window.caption_text() == result.text  # the last caption stays
@@ -188,7 +179,7 @@ def test_a_region_picked_with_the_keyboard_is_cropped_exactly_and_esc_cancels(qt
     desktop = noise((600, 300), seed=4)
     app = make_app(desktop=desktop, origin=(100, 50))
     assert app.window.isVisible()
-    app.controller.handle_action(Action.DESCRIBE_REGION)
+    app.dispatch(Action.DESCRIBE_REGION)
     assert not app.window.isVisible()  # hidden first, so the frozen screenshot shows what is under it
     qtbot.waitUntil(lambda: app.region_flow.selector is not None, timeout=WAIT_MS)
     selector = app.region_flow.selector
@@ -198,7 +189,7 @@ def test_a_region_picked_with_the_keyboard_is_cropped_exactly_and_esc_cancels(qt
                           (Qt.Key.Key_Down, SHIFT | CTRL), (Qt.Key.Key_Up, SHIFT)):
         qtbot.keyClick(selector, key, modifier)
     assert selector.region() == (311, 160, 210, 91)
-    with qtbot.waitSignal(app.controller.caption_finished, timeout=WAIT_MS) as finished:
+    with qtbot.waitSignal(app.watch.caption_finished, timeout=WAIT_MS) as finished:
         qtbot.keyClick(selector, Qt.Key.Key_Return)
     request = app.engine.requests[-1]
     expected = desktop.crop((211, 110, 211 + 210, 110 + 91))
@@ -207,7 +198,7 @@ def test_a_region_picked_with_the_keyboard_is_cropped_exactly_and_esc_cancels(qt
     assert finished.args[0].text == app.engine.script_for(request)
     assert app.region_flow.selector is None and app.window.isVisible()
 
-    app.controller.handle_action(Action.DESCRIBE_REGION)
+    app.dispatch(Action.DESCRIBE_REGION)
     qtbot.waitUntil(lambda: app.region_flow.selector is not None, timeout=WAIT_MS)
     qtbot.keyClick(app.region_flow.selector, Qt.Key.Key_Escape)
     assert app.region_flow.selector is None and app.window.isVisible()
@@ -218,8 +209,8 @@ def test_a_region_picked_with_the_keyboard_is_cropped_exactly_and_esc_cancels(qt
 def test_a_second_request_replaces_the_running_caption(qtbot, make_app):
     app = make_app(FirstIsLongEngine(chunk_delay_s=0.02), counting=True)
     start_slow_caption(qtbot, app)
-    finished, stopped = record(app.controller.caption_finished), record(app.controller.caption_stopped)
-    app.controller.handle_action(Action.DESCRIBE_SCREEN)
+    finished, stopped = record(app.watch.caption_finished), record(app.watch.caption_stopped)
+    app.dispatch(Action.DESCRIBE_SCREEN)
     qtbot.waitUntil(lambda: bool(finished) and not app.service.is_busy, timeout=WAIT_MS)
     first, second = app.engine.requests
     assert [first.image, second.image] == app.capturer.images
@@ -231,9 +222,9 @@ def test_a_second_request_replaces_the_running_caption(qtbot, make_app):
 @pytest.mark.parametrize("show", [True, False], ids=["window-shown", "window-hidden"])
 def test_a_burst_of_twenty_requests_ends_in_one_caption_of_the_last_capture(qtbot, make_app, show):
     app = make_app(counting=True, show=show)
-    finished = record(app.controller.caption_finished)
+    finished = record(app.watch.caption_finished)
     for _ in range(20):
-        app.controller.handle_action(Action.DESCRIBE_SCREEN)
+        app.dispatch(Action.DESCRIBE_SCREEN)
 
     def settled():  # the window is as it was, and the last request the engine got has been answered
         return (app.window.isVisible() == show and not app.service.is_busy and bool(finished)
@@ -250,13 +241,15 @@ def test_a_burst_of_twenty_requests_ends_in_one_caption_of_the_last_capture(qtbo
 def test_a_request_made_while_loading_waits_and_runs_once_ready(qtbot, make_app):
     app = make_app(RecordingEngine(load_delay_s=0.3), show=False)
     assert not app.service.is_ready
-    with qtbot.waitSignal(app.controller.caption_finished, timeout=WAIT_MS) as finished:
-        app.controller.handle_action(Action.DESCRIBE_SCREEN)
+    with qtbot.waitSignal(app.watch.caption_finished, timeout=WAIT_MS) as finished:
+        app.dispatch(Action.DESCRIBE_SCREEN)
         assert app.engine.requests == []
     texts = [text for text, _ in app.announced]
     waiting = "Waiting for the model to finish loading; your request will run then."
     assert (waiting, waiting) in app.announced
-    assert texts.index(waiting) < texts.index("Inkscope ready; describing now.") < texts.index(finished.args[0].text)
+    done = next(text for text in texts if text.startswith("Done: "))  # spoken by the own voice, so not announced
+    assert texts.index(waiting) < texts.index("Inkscope ready; describing now.") < texts.index(done)
+    assert finished.args[0].text not in texts
     assert finished.args[0].text == app.engine.script_for(app.engine.requests[0]) == app.window.caption_text()
     assert app.window.status_text().startswith("Done: ")
 
@@ -267,18 +260,25 @@ def test_the_model_being_ready_is_announced(qtbot, make_app):
     assert ("Inkscope ready", "Inkscope ready") in app.announced
 
 
+class StagedEngine(RecordingEngine):
+    """Reports a long loading stage, as the GPU fast path's warm-up does, then loads slowly."""
+
+    def load(self, progress=None):
+        self.report_stage("Preparing the GPU for fast descriptions…")
+        super().load(progress)
+
+
 def test_a_long_loading_stage_is_shown_and_announced(qtbot, make_app):
-    app = make_app(RecordingEngine(), show=False)
-    app.controller.handle_event(Loading(stage="Preparing the GPU for fast descriptions…"))
-    assert app.window.status_text() == "Preparing the GPU for fast descriptions…"
-    assert ("Preparing the GPU for fast descriptions…", "Preparing the GPU for fast descriptions…") in app.announced
+    app = make_app(StagedEngine(load_delay_s=0.3), show=False)
+    stage = "Preparing the GPU for fast descriptions…"
+    qtbot.waitUntil(lambda: (stage, stage) in app.announced, timeout=WAIT_MS)
 
 
 def test_an_engine_failure_shows_the_error_with_advice_and_the_next_request_works(qtbot, make_app):
     app = make_app(RecordingEngine(fail_after=2))
-    chunks = record(app.controller.chunk_shown)
-    with qtbot.waitSignal(app.controller.error_shown, timeout=WAIT_MS) as error:
-        app.controller.handle_action(Action.DESCRIBE_SCREEN)
+    chunks = record(app.watch.chunk_shown)
+    with qtbot.waitSignal(app.window.error_shown, timeout=WAIT_MS) as error:
+        app.dispatch(Action.DESCRIBE_SCREEN)
     message = "The fake engine failed on purpose. Retry without fail_after."
     assert error.args == [message] and app.window.status_text() == f"Error: {message}"
     assert chunks == ["This", " is"] and len(app.history) == 0
@@ -290,52 +290,55 @@ def test_an_engine_failure_shows_the_error_with_advice_and_the_next_request_work
 
 def test_stop_speaking_stops_the_caption_and_repeat_last_says_the_last_finished_one(qtbot, make_app):
     app = make_app(FirstIsLongEngine(chunk_delay_s=0.02), counting=True, show=False)
-    app.controller.handle_action(Action.REPEAT_LAST)
-    assert app.window.announcer.recent[-1] == ("There is no caption yet.", False)
+    app.dispatch(Action.REPEAT_LAST)
+    qtbot.waitUntil(lambda: app.speaker.spoken == ["There is no caption yet."], timeout=WAIT_MS)
     start_slow_caption(qtbot, app)
-    finished = record(app.controller.caption_finished)
-    with qtbot.waitSignal(app.controller.caption_stopped, timeout=WAIT_MS):
-        app.controller.handle_action(Action.STOP_SPEAKING)
+    finished = record(app.watch.caption_finished)
+    with qtbot.waitSignal(app.watch.caption_stopped, timeout=WAIT_MS):
+        app.dispatch(Action.STOP_SPEAKING)
     assert app.window.status_text() == "Stopped." and len(app.history) == 0
     qtbot.waitUntil(lambda: not app.service.is_busy, timeout=WAIT_MS)
     assert finished == [] and len(app.engine.requests) == 1 and app.window.status_text() == "Stopped."
     caption = finish(qtbot, app).text
-    app.controller.handle_action(Action.REPEAT_LAST)
-    assert app.window.announcer.recent[-1] == (caption, False)
+    assert app.parts.narration.narrator.wait_until_idle(5.0) and app.speaker.wait_until_done(5.0)
+    spoken = len(app.speaker.spoken)
+    app.dispatch(Action.REPEAT_LAST)
+    qtbot.waitUntil(lambda: len(app.speaker.spoken) > spoken, timeout=WAIT_MS)
+    assert " ".join(app.speaker.spoken[spoken:]) == caption
 
 
 def test_stop_speaking_while_the_model_loads_drops_the_waiting_request(qtbot, make_app):
     app = make_app(RecordingEngine(load_delay_s=0.3), show=False)
-    app.controller.handle_action(Action.DESCRIBE_SCREEN)
-    with qtbot.waitSignal(app.controller.caption_stopped, timeout=WAIT_MS):
-        app.controller.handle_action(Action.STOP_SPEAKING)
+    app.dispatch(Action.DESCRIBE_SCREEN)
+    with qtbot.waitSignal(app.watch.caption_stopped, timeout=WAIT_MS):
+        app.dispatch(Action.STOP_SPEAKING)
     assert app.window.status_text() == "Stopped."
     qtbot.waitUntil(lambda: app.window.status_text() == "Inkscope ready", timeout=WAIT_MS)
     assert app.engine.requests == []
-    with qtbot.waitSignal(app.controller.caption_finished, timeout=WAIT_MS):  # a drop still starts at once
-        app.controller.describe_images([(noise(seed=5), "Dropped")])
+    with qtbot.waitSignal(app.watch.caption_finished, timeout=WAIT_MS):  # a drop still starts at once
+        app.parts.describe.describe_images([(noise(seed=5), "Dropped")])
     assert [r.source for r in app.engine.requests] == ["Dropped"]
 
 
 def test_stop_speaking_while_the_window_hides_for_a_capture_cancels_the_capture(qtbot, make_app):
     app = make_app(counting=True)
-    app.controller.handle_action(Action.DESCRIBE_SCREEN)
+    app.dispatch(Action.DESCRIBE_SCREEN)
     assert not app.window.isVisible()
-    app.controller.handle_action(Action.STOP_SPEAKING)
+    app.dispatch(Action.STOP_SPEAKING)
     qtbot.waitUntil(app.window.isVisible, timeout=WAIT_MS)  # shown again after the pause
     assert app.capturer.images == [] and app.engine.requests == [] and not app.service.is_busy
 
 
 def test_toggle_window_hides_and_shows_and_show_window_shows(qtbot, make_app):
     app = make_app()
-    app.controller.handle_action(Action.TOGGLE_WINDOW)
+    app.dispatch(Action.TOGGLE_WINDOW)
     assert not app.window.isVisible()
-    app.controller.handle_action(Action.TOGGLE_WINDOW)
+    app.dispatch(Action.TOGGLE_WINDOW)
     assert app.window.isVisible()
     app.window.hide()
-    app.controller.handle_action(Action.SHOW_WINDOW)
+    app.dispatch(Action.SHOW_WINDOW)
     assert app.window.isVisible()
-    app.controller.handle_action(Action.SHOW_WINDOW)
+    app.dispatch(Action.SHOW_WINDOW)
     assert app.window.isVisible()
 
 
@@ -349,15 +352,15 @@ def test_a_load_failure_is_shown_and_shown_again_for_each_later_request(qtbot, m
     app = make_app(MissingModelEngine(), show=False)
     qtbot.waitUntil(lambda: app.window.status_text() == f"Error: {message}", timeout=WAIT_MS)
     app.window.set_status("Something else.")
-    with qtbot.waitSignal(app.controller.error_shown, timeout=WAIT_MS) as error:
-        app.controller.handle_action(Action.DESCRIBE_SCREEN)
+    with qtbot.waitSignal(app.window.error_shown, timeout=WAIT_MS) as error:
+        app.dispatch(Action.DESCRIBE_SCREEN)
     assert error.args == [message] and app.window.status_text() == f"Error: {message}"
     assert app.engine.requests == [] and not app.service.is_busy
 
 
 def test_a_question_asked_while_the_caption_is_written_waits_for_it_and_keeps_it_as_context(qtbot, make_app):
     app = make_app(RecordingEngine("One two three four five six.", chunk_delay_s=0.05))
-    finished = record(app.controller.caption_finished)
+    finished = record(app.watch.caption_finished)
     start_slow_caption(qtbot, app)
     app.window.question_submitted.emit("Is there a button?")
     assert "asked as soon as the caption is finished" in app.window.status_text()
@@ -371,7 +374,7 @@ def test_a_question_asked_while_the_caption_is_written_waits_for_it_and_keeps_it
 
 def test_errors_the_window_reports_itself_reach_error_shown(qtbot, make_app):
     app = make_app()
-    errors = record(app.controller.error_shown)
+    errors = record(app.window.error_shown)
     QGuiApplication.clipboard().clear()
-    app.controller.handle_action(Action.DESCRIBE_CLIPBOARD)
+    app.dispatch(Action.DESCRIBE_CLIPBOARD)
     assert errors == [NO_CLIPBOARD_IMAGE]

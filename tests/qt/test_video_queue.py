@@ -1,6 +1,6 @@
 """Videos in the tray app: a real video file dropped on the window, a bad one, and "describe the last seconds of
-the screen" recorded by a real ScreenRecorder, all through the controller, the caption service and the fake
-engine, wired as InkscopeApp wires them."""
+the screen" recorded by a real ScreenRecorder, all through the parts ``build_parts`` wires for the app (the video
+queue, the describe flow, narration, the caption service) and the fake engine."""
 
 from __future__ import annotations
 
@@ -16,17 +16,14 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
+from dataclasses import replace
+
 from inkscope_desktop.capture import fake_capturer
 from inkscope_desktop.core.actions import Action
 from inkscope_desktop.core.errors import CaptureError
-from inkscope_desktop.core.service import CaptionService
-from recording_engine import RecordingEngine
-from inkscope_desktop.qt.widgets.caption_window import CaptionWindow
-from inkscope_desktop.qt.flows.controller import AppController
+from inkscope_desktop.qt.flows.video_queue import FOLLOW_UP_NOTE
 from inkscope_desktop.qt.widgets.history_list import HistoryList
-from inkscope_desktop.qt.runtime.thread_bridge import ThreadBridge
-from inkscope_desktop.qt.flows.video_flow import FOLLOW_UP_NOTE, VideoFlow
-from inkscope_desktop.settings import VideoSettings
+from inkscope_desktop.settings import Settings, VideoSettings
 
 _spec = importlib.util.spec_from_file_location("_video_clips", Path(__file__).parents[1] / "core" / "test_video.py")
 _clips = importlib.util.module_from_spec(_spec)
@@ -56,31 +53,19 @@ class Screen:
 
 
 @pytest.fixture
-def make_app(qtbot):
-    apps = []
-
+def make_app(make_parts):
     def make(settings: VideoSettings = FAST, *, screen: Screen | None = None):
-        window = CaptionWindow()
-        qtbot.addWidget(window)
-        app = SimpleNamespace(engine=RecordingEngine(), window=window, screen=screen or Screen())
-        app.bridge = ThreadBridge(lambda event: app.controller.handle_event(event), window)
-        app.service = CaptionService(app.engine, app.bridge.post)
-        app.controller = AppController(app.service, window, fake_capturer(Image.new("RGB", (64, 48))))
-        app.flow = VideoFlow(app.controller, window, app.screen.grab, settings)
-        app.history = window.findChild(HistoryList)
+        screen = screen or Screen()
+        app = make_parts(capturer=fake_capturer(Image.new("RGB", (64, 48))), settings=replace(Settings(), video=settings),
+                         grab_screen=screen.grab)
+        app.screen = screen
+        app.flow = app.parts.recent_screen
+        app.history = app.window.findChild(HistoryList)
         app.announced = []
-        window.announcer.announced.connect(lambda text, assertive: app.announced.append((text, assertive)))
-        apps.append(app)
-        window.show()
-        qtbot.waitExposed(window)
-        app.service.start()
+        app.window.announcer.announced.connect(lambda text, assertive: app.announced.append((text, assertive)))
         return app
 
-    yield make
-    for app in apps:
-        app.flow.close()
-        app.service.stop()
-        app.window.close()
+    return make
 
 
 def drop(app, *paths: Path) -> None:
@@ -100,7 +85,7 @@ def clip(tmp_path_factory) -> Path:
 
 def test_a_dropped_video_is_described_and_follow_ups_ask_about_the_whole_clip(qtbot, make_app, clip):
     app = make_app()
-    with qtbot.waitSignal(app.controller.caption_finished, timeout=WAIT_MS) as finished:
+    with qtbot.waitSignal(app.watch.caption_finished, timeout=WAIT_MS) as finished:
         drop(app, clip)
     request = app.engine.requests[0]
     assert request.image is None and request.subject == "video" and request.source == str(clip)
@@ -110,8 +95,8 @@ def test_a_dropped_video_is_described_and_follow_ups_ask_about_the_whole_clip(qt
     assert ("Describing the video (0:03 long).", False) in app.announced
     assert app.window.status_text().endswith(FOLLOW_UP_NOTE)
     assert app.history.entry(0).source_label == str(clip)
-    with qtbot.waitSignal(app.controller.caption_finished, timeout=WAIT_MS):
-        app.controller.ask("What moves?")
+    with qtbot.waitSignal(app.watch.caption_finished, timeout=WAIT_MS):
+        app.parts.describe.ask("What moves?")
     question = app.engine.requests[1]
     assert question.video.path == str(clip) and question.video.segment_s is None  # the whole clip at once
     assert len(question.history) == 1 and question.history[0].answer == finished.args[0].text
@@ -121,7 +106,7 @@ def test_a_dropped_video_is_described_and_follow_ups_ask_about_the_whole_clip(qt
 def test_a_long_video_is_described_in_parts_with_their_time_ranges(qtbot, make_app, tmp_path):
     long_clip = write_clip(tmp_path / "long.mp4", seconds=11.0, fps=2, size=(64, 48))
     app = make_app(VideoSettings(segment_s=5))
-    with qtbot.waitSignal(app.controller.caption_finished, timeout=WAIT_MS) as finished:
+    with qtbot.waitSignal(app.watch.caption_finished, timeout=WAIT_MS) as finished:
         drop(app, long_clip)
     text = finished.args[0].text
     assert [line.split(": ", 1)[0] for line in text.split("\n")] == ["0:00–0:05", "0:05–0:10", "0:10–0:11"]
@@ -135,7 +120,7 @@ def test_a_bad_video_is_a_one_line_error_and_the_app_stays_usable(qtbot, make_ap
     bad = tmp_path / "broken.mp4"
     bad.write_text("not a video at all\n")
     errors = []
-    app.controller.error_shown.connect(errors.append)
+    app.window.error_shown.connect(errors.append)
     drop(app, bad)
     assert len(errors) == 1 and "broken.mp4 is not a readable video" in errors[0] and "\n" not in errors[0]
     assert (errors[0], True) in app.announced  # announced assertively
@@ -144,7 +129,7 @@ def test_a_bad_video_is_a_one_line_error_and_the_app_stays_usable(qtbot, make_ap
     empty.write_bytes(b"")
     drop(app, empty)
     assert "empty (0 bytes)" in errors[-1]
-    with qtbot.waitSignal(app.controller.caption_finished, timeout=WAIT_MS):
+    with qtbot.waitSignal(app.watch.caption_finished, timeout=WAIT_MS):
         drop(app, clip)
 
 
@@ -152,8 +137,8 @@ def test_the_last_seconds_are_recorded_first_when_nothing_is_kept(qtbot, make_ap
     app = make_app()
     assert app.flow.rolling_recorder is None
     assert app.window.isVisible()
-    with qtbot.waitSignal(app.controller.caption_finished, timeout=WAIT_MS):
-        app.controller.handle_action(Action.DESCRIBE_RECENT_SCREEN)
+    with qtbot.waitSignal(app.watch.caption_finished, timeout=WAIT_MS):
+        app.dispatch(Action.DESCRIBE_RECENT_SCREEN)
         assert app.flow.is_recording and ("Recording 2 seconds", False) in app.announced
         assert not app.window.isVisible()  # kept out of the recording, as for a screenshot
     assert app.window.isVisible()
@@ -171,8 +156,8 @@ def test_the_rolling_recording_is_described_at_once(qtbot, make_app):
     recorder = app.flow.rolling_recorder
     assert recorder.is_running and recorder.max_frames == 20
     qtbot.waitUntil(lambda: len(recorder.frames()) >= 4, timeout=WAIT_MS)
-    with qtbot.waitSignal(app.controller.caption_finished, timeout=WAIT_MS):
-        app.controller.handle_action(Action.DESCRIBE_RECENT_SCREEN)
+    with qtbot.waitSignal(app.watch.caption_finished, timeout=WAIT_MS):
+        app.dispatch(Action.DESCRIBE_RECENT_SCREEN)
         assert not app.flow.is_recording  # no waiting: the last seconds are there
     assert len(app.engine.requests[0].video.frames) >= 4 and recorder.is_running
     app.flow.use(FAST)  # turned off in the settings: the recording stops and its frames go
@@ -181,9 +166,9 @@ def test_the_rolling_recording_is_described_at_once(qtbot, make_app):
 
 def test_stop_speaking_cancels_a_recording(qtbot, make_app):
     app = make_app()
-    app.controller.handle_action(Action.DESCRIBE_RECENT_SCREEN)
+    app.dispatch(Action.DESCRIBE_RECENT_SCREEN)
     assert not app.window.isVisible()
-    app.controller.handle_action(Action.STOP_SPEAKING)
+    app.dispatch(Action.STOP_SPEAKING)
     assert not app.flow.is_recording and app.window.isVisible()
     assert app.window.status_text() == "Recording stopped; nothing was described."
     qtbot.wait(2500)
@@ -193,8 +178,8 @@ def test_stop_speaking_cancels_a_recording(qtbot, make_app):
 def test_a_screen_that_cannot_be_recorded_is_a_one_line_error(qtbot, make_app):
     app = make_app(screen=Screen(fails=True))
     errors = []
-    app.controller.error_shown.connect(errors.append)
-    app.controller.handle_action(Action.DESCRIBE_RECENT_SCREEN)
+    app.window.error_shown.connect(errors.append)
+    app.dispatch(Action.DESCRIBE_RECENT_SCREEN)
     qtbot.waitUntil(lambda: bool(errors), timeout=WAIT_MS)
     assert errors == ["The screen cannot be captured here. Check that this session has a desktop."]
     assert app.engine.requests == []
@@ -208,7 +193,7 @@ def test_a_pasted_video_file_is_described(qtbot, make_app, clip):
     mime.setUrls([QUrl.fromLocalFile(str(clip))])  # a file copied in a file manager
     QGuiApplication.clipboard().setMimeData(mime)  # the clipboard owns it now
     try:
-        with qtbot.waitSignal(app.controller.caption_finished, timeout=WAIT_MS):
+        with qtbot.waitSignal(app.watch.caption_finished, timeout=WAIT_MS):
             app.window.paste_image()
     finally:
         QGuiApplication.clipboard().clear()  # deletes it while Qt is still up
@@ -221,8 +206,8 @@ def test_several_dropped_videos_are_described_in_turn_past_a_bad_one(qtbot, make
     bad = tmp_path / "broken.mp4"
     bad.write_text("not a video\n")
     errors, finished = [], []
-    app.controller.error_shown.connect(errors.append)
-    app.controller.caption_finished.connect(finished.append)
+    app.window.error_shown.connect(errors.append)
+    app.watch.caption_finished.connect(finished.append)
     drop(app, clip, bad, second)
     qtbot.waitUntil(lambda: len(finished) == 2, timeout=WAIT_MS)
     assert [request.source for request in app.engine.requests] == [str(clip), str(second)]
@@ -237,11 +222,37 @@ def test_a_screenshot_or_stop_drops_the_videos_still_waiting(qtbot, make_app, tm
     app = make_app()
     second = write_clip(tmp_path / "second.mp4", seconds=2.0, fps=2, size=(64, 48))
     drop(app, clip, second)
-    app.controller.handle_action(Action.STOP_SPEAKING)
+    app.dispatch(Action.STOP_SPEAKING)
     drop(app, clip, second)
-    with qtbot.waitSignal(app.controller.caption_finished, timeout=WAIT_MS) as finished:
-        app.controller.handle_action(Action.DESCRIBE_SCREEN)
+    with qtbot.waitSignal(app.watch.caption_finished, timeout=WAIT_MS) as finished:
+        app.dispatch(Action.DESCRIBE_SCREEN)
     assert finished.args[0].text == app.window.caption_text()
     qtbot.wait(500)  # time enough for a waiting video to start, were one left
     sources = [request.source for request in app.engine.requests]
     assert str(second) not in sources and sources[-1] != str(clip)
+
+
+def test_a_speech_problem_during_the_first_of_two_videos_neither_cancels_it_nor_starts_the_second(
+        qtbot, make_parts, tmp_path, clip):
+    """The bug of issue 13: a speech error used to look like the video's own failure to the video queue, which then
+    started the second video and so cancelled the first. Narration and the queue are wired as in the app."""
+    from inkscope_desktop.speech import SpeechError
+    from inkscope_desktop.speech.recording import RecordingSpeaker
+    from recording_engine import RecordingEngine
+
+    speaker = RecordingSpeaker(fail_with=SpeechError("Speech could not be played: no audio output.",
+                                                     "Connect speakers or headphones."))
+    engine = RecordingEngine("One sentence. Two sentences. Three sentences.", chunk_delay_s=0.05)
+    app = make_parts(engine, speaker=speaker, settings=replace(Settings(), video=FAST))
+    second = write_clip(tmp_path / "second.mp4", seconds=2.0, fps=2, size=(64, 48))
+    errors, finished = [], []
+    app.window.error_shown.connect(errors.append)
+    app.watch.caption_finished.connect(finished.append)
+    drop(app, clip, second)
+    qtbot.waitUntil(lambda: len(finished) == 2, timeout=WAIT_MS)
+    assert errors == ["Speech could not be played: no audio output. Connect speakers or headphones."]
+    first_job, second_job = app.watch.jobs
+    assert first_job.outcome == "finished" and second_job.outcome == "finished"
+    assert [job.request.source for job in app.watch.jobs] == [str(clip), str(second)]
+    assert [request.source for request in engine.requests] == [str(clip), str(second)]  # nothing cut off, no retry
+    assert finished[0].text == "One sentence. Two sentences. Three sentences."

@@ -1,0 +1,72 @@
+"""Shows each caption job in the caption window and the status line, and the model's state while it loads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from inkscope_desktop.core.errors import InkscopeError
+
+if TYPE_CHECKING:
+    from inkscope_desktop.core.service import Loading
+    from inkscope_desktop.core.types import CaptionResult
+    from inkscope_desktop.qt.flows.describe_flow import DescribeFlow, JobContext
+    from inkscope_desktop.qt.flows.status_presenter import StatusPresenter
+    from inkscope_desktop.qt.runtime.engine_host import EngineHost
+    from inkscope_desktop.qt.runtime.jobs import CaptionJob
+    from inkscope_desktop.qt.widgets.caption_window import CaptionWindow
+
+
+class CaptionPresenter:
+    """Listens to every job the describe flow starts: heading, chunks as they come, "Done: …", errors, "Stopped.".
+
+    ``is_spoken()`` says whether Inkscope speaks captions itself; the finished text is then not also announced to
+    the screen reader, so two voices never read it. GUI thread only.
+    """
+
+    def __init__(self, window: CaptionWindow, status: StatusPresenter, describe: DescribeFlow, host: EngineHost,
+                 *, is_spoken: Callable[[], bool] = lambda: False) -> None:
+        self._window = window
+        self._status = status
+        self._describe = describe
+        self._is_spoken = is_spoken
+        self._host = host
+        describe.job_started.connect(self._show)
+        host.loading.connect(self._loading)
+        host.ready.connect(self._ready)
+        host.load_failed.connect(self._load_failed)
+
+    def _show(self, job: CaptionJob, context: JobContext) -> None:
+        if context.is_answer:
+            self._window.begin_answer(context.label)
+        else:
+            self._window.begin_caption(context.label)
+        self._status.new_request()
+        if self._host.load_error is None:  # else the job fails at once with the load error
+            self._status.thinking()
+        job.queued.connect(self._status.queued)
+        job.chunk.connect(self._chunk)
+        job.finished.connect(self._finished)
+        job.failed.connect(self._failed)
+        job.stopped.connect(lambda: None if job.was_replaced else self._status.stopped())
+
+    def _chunk(self, text: str, tokens: int) -> None:
+        self._window.append_chunk(text)
+        self._status.show_rate(tokens)
+
+    def _finished(self, result: CaptionResult) -> None:
+        self._window.finish_caption(result, announce_text=not self._is_spoken())
+        self._status.done()
+
+    def _failed(self, error: object) -> None:
+        self._status.fail(error.user_text if isinstance(error, InkscopeError) else str(error))
+
+    def _loading(self, event: Loading) -> None:
+        self._status.loading(event)
+
+    def _ready(self, _event: object) -> None:
+        self._status.ready(is_describing=self._describe.is_describing)
+
+    def _load_failed(self, error: InkscopeError) -> None:
+        if not self._describe.is_describing:  # else the waiting job's failure says it
+            self._status.fail(error.user_text)
