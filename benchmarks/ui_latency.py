@@ -10,7 +10,11 @@ Rows (median and worst over the runs):
 - app start to tray icon visible with the tiny model, pinned to 2 CPU cores (``taskset``); the baseline is
   a bare PySide6 script that only shows a QSystemTrayIcon, pinned the same way. Target ≤ 2 s.
 
-    python benchmarks/ui_latency.py [--runs 10]
+With ``--baseline DIR`` (another checkout, e.g. ``git worktree add /tmp/base main``) the caption rows are
+measured for that checkout's app too, in alternating blocks in the same run, and printed side by side with the
+ratio of this checkout's median to the baseline's.
+
+    python benchmarks/ui_latency.py [--runs 10] [--baseline DIR]
 """
 
 from __future__ import annotations
@@ -58,9 +62,10 @@ def ready(app: AppRun) -> None:
     app.wait_for("status", lambda e: e["text"] == "Inkscope ready", timeout_s=120, seen_before=True)
 
 
-def caption_runs(desktop: Desktop, runtime: Path, runs: int, *args: str) -> tuple[list[float], list[float]]:
-    """(hotkey to first chunk ms, longest stall ms) per caption."""
-    app = AppRun(desktop, runtime, "--scene", str(ROOT / "resources/examples/settings-dialog.png"), *args)
+def caption_runs(desktop: Desktop, runtime: Path, runs: int, *args: str,
+                 root: Path = ROOT) -> tuple[list[float], list[float]]:
+    """(hotkey to first chunk ms, longest stall ms) per caption, of the app in the checkout ``root``."""
+    app = AppRun(desktop, runtime, "--scene", str(ROOT / "resources/examples/settings-dialog.png"), *args, root=root)
     try:
         ready(app)
         desktop.key("ctrl+alt+shift+d")  # warm up: first capture, first caption
@@ -96,6 +101,7 @@ def start_runs(desktop: Desktop, runtime: Path, runs: int, model: str) -> tuple[
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10, help="captions (and app starts) per row")
+    parser.add_argument("--baseline", type=Path, help="another checkout whose app is measured side by side")
     args = parser.parse_args(argv)
     from hotkeys import hotkey_latency_samples
 
@@ -110,10 +116,11 @@ def main(argv: list[str] | None = None) -> int:
             desktop.start_tray()
             baseline = hotkey_latency_samples(max(args.runs, 30), desktop.display)[
                 "hotkey: xdotool key, launch to action"]
-            fake_first, fake_stalls = caption_runs(desktop, runtime, args.runs, "--fake", "--chunk-delay",
-                                                   str(1 / 30), "--max-new-tokens", "60")
-            _, tiny_stalls = caption_runs(desktop, runtime, args.runs, "--model", model, "--device", "cpu",
-                                          "--max-new-tokens", "64")
+            fake = ("--fake", "--chunk-delay", str(1 / 30), "--max-new-tokens", "60")
+            tiny = ("--model", model, "--device", "cpu", "--max-new-tokens", "64")
+            fake_first, fake_stalls = caption_runs(desktop, runtime, args.runs, *fake)
+            _, tiny_stalls = caption_runs(desktop, runtime, args.runs, *tiny)
+            compared = side_by_side(desktop, runtime, args.runs, args.baseline, fake, tiny) if args.baseline else []
             app_start, bare_start = start_runs(desktop, runtime, max(args.runs // 2, 3), model)
         finally:
             desktop.close()
@@ -137,7 +144,31 @@ def main(argv: list[str] | None = None) -> int:
     print(f"app start / bare tray start: {statistics.median(app_start) / statistics.median(bare_start):.2f} "
           f"(target: tray visible ≤ 2000 ms)")
     print(f"longest stall over all captions: {max(fake_stalls + tiny_stalls):.1f} ms (target ≤ 50 ms)")
+    if compared:
+        print(f"\nside by side with {args.baseline} (alternating blocks of {max(args.runs // 2, 1)} captions):")
+        print(f"{'what':<58} {'base med':>9} {'base max':>9} {'ours med':>9} {'ours max':>9} {'ratio':>6}")
+        for name, base, ours in compared:
+            ratio = statistics.median(ours) / statistics.median(base)
+            print(f"{name:<58} {summary(base)} {summary(ours)} {ratio:6.2f}")
     return 0
+
+
+def side_by_side(desktop: Desktop, runtime: Path, runs: int, baseline: Path, fake: tuple[str, ...],
+                 tiny: tuple[str, ...]) -> list[tuple[str, list[float], list[float]]]:
+    """The caption rows for ``baseline``'s app and this one's, measured in alternating blocks (base, ours, base,
+    ours) so that drift of the machine falls on both."""
+    block = max(runs // 2, 1)
+    samples: dict[str, list[float]] = {key: [] for key in ("bf", "bs", "bt", "of", "os", "ot")}
+    for _ in range(2):
+        for prefix, root in (("b", baseline.resolve()), ("o", ROOT)):
+            first, stalls = caption_runs(desktop, runtime, block, *fake, root=root)
+            _, tiny_stalls = caption_runs(desktop, runtime, block, *tiny, root=root)
+            samples[prefix + "f"] += first
+            samples[prefix + "s"] += stalls
+            samples[prefix + "t"] += tiny_stalls
+    return [("hotkey to first chunk in the window (fake engine)", samples["bf"], samples["of"]),
+            ("longest GUI stall during a caption (fake engine, 30 tok/s)", samples["bs"], samples["os"]),
+            ("longest GUI stall during a caption (tiny Qwen2-VL, CPU)", samples["bt"], samples["ot"])]
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from inkscope_desktop.settings.overrides import Overrides
 
 if TYPE_CHECKING:
     from inkscope_desktop.instance import InstanceServer
+    from inkscope_desktop.qt.widgets.caption_window import CaptionWindow
 
 __all__ = ["NO_TRAY_STATUS", "InkscopeApp", "run_app"]
 
@@ -48,7 +49,7 @@ class InkscopeApp:
         self._server: InstanceServer | None = None
 
     @property
-    def window(self) -> Any:
+    def window(self) -> CaptionWindow:
         return self.parts.window
 
     def claim_instance(self) -> bool:

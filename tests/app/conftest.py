@@ -72,15 +72,20 @@ class Desktop:
 
 
 class AppRun:
-    """The app in a child process; ``wait_for`` reads its probe's JSON events in order."""
+    """The app in a child process; ``wait_for`` reads its probe's JSON events in order. ``root`` runs another
+    checkout's app and probe instead of this one's (a benchmark's baseline)."""
 
-    def __init__(self, desktop: Desktop, runtime_dir: Path, *args: str, prefix: Sequence[str] = ()) -> None:
+    def __init__(self, desktop: Desktop, runtime_dir: Path, *args: str, prefix: Sequence[str] = (),
+                 root: Path = ROOT) -> None:
         self.env = {**os.environ, "DISPLAY": desktop.display, "QT_QPA_PLATFORM": "xcb",
                     "INKSCOPE_RUNTIME_DIR": str(runtime_dir), "INKSCOPE_CONFIG_DIR": str(runtime_dir / "config"),
                     "INKSCOPE_DATA_DIR": str(runtime_dir / "data"), "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
         self.env.pop("WAYLAND_DISPLAY", None)
+        if root != ROOT:
+            self.env["PYTHONPATH"] = str(root)  # its own package, not this checkout's installed one
         self.started_at = time.perf_counter()
-        self.process = subprocess.Popen([*prefix, sys.executable, str(PROBE), *args], env=self.env, cwd=ROOT,
+        probe = root / PROBE.relative_to(ROOT)
+        self.process = subprocess.Popen([*prefix, sys.executable, str(probe), *args], env=self.env, cwd=root,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.events: list[dict[str, Any]] = []
         self._queue: queue.Queue = queue.Queue()

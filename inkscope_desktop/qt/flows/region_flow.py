@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol
 
 from inkscope_desktop.core.errors import InkscopeError
 from inkscope_desktop.qt.widgets.region_selector import RegionSelector
@@ -11,7 +11,15 @@ from inkscope_desktop.qt.widgets.region_selector import RegionSelector
 if TYPE_CHECKING:
     from PIL import Image
 
+    from inkscope_desktop.capture import CapturedImage
+
     from inkscope_desktop.qt.widgets.caption_window import CaptionWindow
+
+
+class DesktopCapturer(Protocol):
+    """What the region flow needs of ``capture.ScreenCapturer``: the whole desktop, every monitor at once."""
+
+    def capture_all_monitors(self) -> CapturedImage: ...
 
 
 class RegionFlow:
@@ -19,7 +27,7 @@ class RegionFlow:
     gets the chosen part of that same screenshot (nothing is captured twice, so what was seen is described);
     ``on_cancel()`` runs after Esc or when the screen could not be captured."""
 
-    def __init__(self, capturer: Any, window: "CaptionWindow") -> None:
+    def __init__(self, capturer: DesktopCapturer, window: CaptionWindow) -> None:
         self._capturer = capturer
         self._window = window
         self._selector: RegionSelector | None = None

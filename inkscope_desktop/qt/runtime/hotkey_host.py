@@ -40,13 +40,17 @@ class HotkeyHost:
     def start(self) -> None:
         from inkscope_desktop.hotkeys import HotkeyListener
 
-        self.listener = HotkeyListener(self._bindings, self._registry.accept,
+        self.listener = HotkeyListener(self._bindings, self._post,
                                        on_problem=lambda problem: self._tell_error(problem.user_text))
         try:
             self.listener.start()
         except InkscopeError as error:
             self.listener = None
             self._tell_error(error.user_text)
+
+    def _post(self, action: Action) -> None:
+        """On the listener's thread: hand the chord's action to the GUI thread and return at once."""
+        self._registry.accept(action)
 
     def stop(self) -> None:
         if self.listener is not None:

@@ -44,6 +44,7 @@ def spin(name: str, low: int, high: int, value: int) -> QSpinBox:
 
 
 def check(text: str, checked: bool) -> QCheckBox:
-    box = QCheckBox(text, checked=checked)
+    box = QCheckBox(text)
+    box.setChecked(checked)
     box.setAccessibleName(text)
     return box

@@ -144,6 +144,7 @@ class ModelSettingsPage(QWidget):
         bridge = ThreadBridge(self._download_event)  # not parented: it must outlive a closed dialog
         self._download_bridge = bridge
         download = self._download
+        assert download is not None  # the button exists only with a download function
 
         def work() -> None:
             try:
@@ -159,6 +160,7 @@ class ModelSettingsPage(QWidget):
     def _download_event(self, event: object) -> None:
         if not is_alive(self):
             return  # the dialog was closed meanwhile; the download itself went on
+        assert isinstance(event, tuple)
         kind, *rest = event
         if kind == "progress":
             done, total = rest
@@ -192,6 +194,7 @@ class ModelSettingsPage(QWidget):
         bridge = ThreadBridge(self._server_checked)  # the worker only posts here; widgets change on this thread
         self._check_bridge = bridge
         check_server = self._on_check_server
+        assert check_server is not None  # the button exists only with a check function
 
         def work() -> None:
             try:
@@ -206,6 +209,7 @@ class ModelSettingsPage(QWidget):
     def _server_checked(self, event: object) -> None:
         if not is_alive(self):
             return
+        assert isinstance(event, tuple)
         text, is_error = event
         self._is_checking_server = False
         self._tell(text, is_error=is_error)

@@ -74,7 +74,7 @@ def build_controls(window: QMainWindow) -> CaptionControls:
     splitter.setStretchFactor(0, 3)
     splitter.setStretchFactor(1, 1)
     ask_row = QHBoxLayout()
-    ask_row.addWidget(QLabel("Question:", buddy=question))
+    ask_row.addWidget(buddy_label("Question:", question))
     ask_row.addWidget(question, 1)
     ask_row.addWidget(ask)
     central = QWidget()
@@ -118,11 +118,18 @@ def named(widget: _W, name: str, description: str) -> _W:
     return widget
 
 
+def buddy_label(text: str, widget: QWidget) -> QLabel:
+    """A label naming ``widget`` (its & key moves the focus there)."""
+    label = QLabel(text)
+    label.setBuddy(widget)
+    return label
+
+
 def labelled(text: str, widget: QWidget) -> QWidget:
     """``widget`` under a label that names it (and gives its Alt key, if ``text`` has an &)."""
     holder = QWidget()
     layout = QVBoxLayout(holder)
     layout.setContentsMargins(0, 0, 0, 0)
-    layout.addWidget(QLabel(text, buddy=widget))
+    layout.addWidget(buddy_label(text, widget))
     layout.addWidget(widget, 1)
     return holder

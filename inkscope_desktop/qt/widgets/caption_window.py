@@ -189,8 +189,9 @@ class CaptionWindow(QMainWindow):
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)
-        if event.type() in RESTYLE_EVENTS and self.centralWidget() is not None:
-            restyle(self.centralWidget())  # style sheets resolve palette() once: resolve them again
+        central = self.centralWidget()
+        if event.type() in RESTYLE_EVENTS and central is not None:
+            restyle(central)  # style sheets resolve palette() once: resolve them again
 
     # --- drag and drop ---------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override

@@ -62,7 +62,7 @@ def images_from_mime(mime: QMimeData, label: str) -> tuple[list[tuple[Image.Imag
             return [(qimage_to_pil(qimage), label)], []
     for mime_type in image_formats(mime):
         try:
-            return [(load_image_bytes(bytes(mime.data(mime_type)), label), label)], []
+            return [(load_image_bytes(bytes(mime.data(mime_type).data()), label), label)], []
         except ImageError as error:
             errors.append(error.user_text)
     if urls and not errors:

@@ -17,7 +17,7 @@ class TrayIcon(QSystemTrayIcon):
     def __init__(
         self,
         actions: Sequence[QAction | None],
-        on_activate: Callable[[], None] = lambda: None,
+        on_activate: Callable[[], object] = lambda: None,
         *,
         is_high_contrast: bool = False,
         parent: QWidget | None = None,

@@ -1,0 +1,53 @@
+"""The engine host: a settings change of model or server loads a new engine in the background; the old engine's
+job ends with ``stopped`` and its loading events no longer reach the app; the old engine is unloaded."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from inkscope_desktop.core.actions import Action
+from inkscope_desktop.settings import ModelSettings, Settings
+from recording_engine import RecordingEngine
+
+WAIT_MS = 5000
+
+
+class UnloadRecordingEngine(RecordingEngine):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.unloaded = False
+
+    def unload(self) -> None:
+        self.unloaded = True
+
+
+def test_a_new_engine_replaces_the_old_one_whose_job_stops_and_whose_events_go_nowhere(qtbot, make_parts):
+    old = UnloadRecordingEngine(" ".join(f"w{i}" for i in range(300)), chunk_delay_s=0.02)
+    app = make_parts(old, show=False)
+    host = app.parts.engine_host
+    with qtbot.waitSignal(app.watch.chunk_shown, timeout=WAIT_MS):
+        app.dispatch(Action.DESCRIBE_SCREEN)
+    job = app.watch.jobs[-1]
+    loading = []
+    host.loading.connect(loading.append)
+    new = RecordingEngine(load_delay_s=0.2)
+    host.replace(new)
+    assert job.outcome == "stopped" and host.engine is new
+    qtbot.waitUntil(lambda: old.unloaded, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: host.jobs.service.is_ready, timeout=WAIT_MS)
+    assert loading  # the new engine's loading is told
+    with qtbot.waitSignal(app.watch.caption_finished, timeout=WAIT_MS) as finished:
+        app.dispatch(Action.DESCRIBE_SCREEN)
+    assert finished.args[0].text == new.script_for(new.requests[0]) and len(old.requests) == 1
+
+
+def test_only_a_change_of_model_device_or_server_replaces_the_engine(qtbot, make_parts):
+    app = make_parts(show=False)
+    host = app.parts.engine_host
+    first = host.jobs
+    settings = app.store.settings
+    app.parts.settings_flow.save(replace(settings, speech=replace(settings.speech, rate=300)))
+    assert host.jobs is first
+    app.parts.settings_flow.save(replace(settings, model=ModelSettings("/no/such/model", "cpu")))
+    assert host.jobs is not first and host.engine.name == "qwen2-vl"
+    assert app.window.status_text() == "Settings saved."
