@@ -69,7 +69,7 @@ class InkscopeApp:
             parts.tray.show()
         else:
             parts.window.show()
-            parts.window.set_status(NO_TRAY_STATUS)
+            parts.window.notify(NO_TRAY_STATUS)
         parts.history.load_recent()
         parts.recent_screen.use(self.store.settings.video)  # starts the rolling screen recording if it is on
         parts.narration.prepare()

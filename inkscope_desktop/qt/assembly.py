@@ -107,7 +107,7 @@ def build_parts(store: SettingsStore, overrides: Overrides = Overrides(), *, eng
         if has_tray else None
     window.set_should_hide_on_escape(tray is not None)
     status = StatusPresenter(window, tray)
-    chooser = EngineChooser(overrides, store, confirm_remote, window.set_status)
+    chooser = EngineChooser(overrides, store, confirm_remote, window.notify)
     engine_host = EngineHost(chooser, engine if engine is not None else chooser.create(settings), window)
     describe = DescribeFlow(engine_host, window, status, options_from(settings, overrides))
     narration: Narration | None = None

@@ -49,6 +49,8 @@ class Narrator:
         self._speaker: Speaker | None = None
         self._needs_new_speaker = True
         self._splitter = SentenceSplitter(max_piece_chars, eager=eager_sentences)
+        self._notice: str | None = None  # a notice said since the last caption piece (a begin keeps it)
+        self._notice_is_behind = False  # whether other speech was ahead of that notice
 
     # --- public, any thread ---------------------------------------------------------------------------
     def prepare(self) -> None:
@@ -86,12 +88,17 @@ class Narrator:
             self._post_locked(("feed", self._caption, text))
             self._post_locked(("end", self._caption))
 
+    def notice(self, text: str) -> None:
+        """Say a one-time message (an error, "Inkscope ready"): after what is being said, and kept when a caption
+        begins right after it (the caption's first sentence waits for it instead of cutting it off)."""
+        self._post(("notice", text))
+
     def stop(self) -> None:
         """Stop speaking now; text still arriving for this caption is ignored until the next ``begin``."""
         with self._cond:
             self._caption += 1
             self._is_accepting = False
-            self._drop_caption_commands()
+            self._drop_caption_commands(keeps_notices=False)
             self._post_locked(("stop",))
 
     def use(self, speaker: SpeakerSource) -> None:
@@ -135,9 +142,11 @@ class Narrator:
         with self._cond:
             self._post_locked(command)
 
-    def _drop_caption_commands(self) -> None:
-        """Forget queued text of earlier captions (keep speaker changes); call with the lock held."""
-        kept = [command for command in self._commands if command[0] in ("prepare", "use")]
+    def _drop_caption_commands(self, *, keeps_notices: bool = True) -> None:
+        """Forget queued text of earlier captions (keep speaker changes, and notices unless told not to); call
+        with the lock held."""
+        kinds = ("prepare", "use", "notice") if keeps_notices else ("prepare", "use")
+        kept = [command for command in self._commands if command[0] in kinds]
         self._commands.clear()
         self._commands.extend(kept)
 
@@ -175,11 +184,18 @@ class Narrator:
         if kind == "prepare":
             self._current_speaker()
         elif kind == "begin":
-            if self._speaker is not None:
-                self._speaker.stop()
+            self._cut_keeping_notice()
             self._splitter.reset()
             self._current_speaker()
+        elif kind == "notice":
+            speaker = self._current_speaker()
+            text = speakable(command[1])
+            if text:
+                self._notice_is_behind = speaker.is_speaking
+                self._notice = text
+                speaker.speak(text)
         elif kind == "stop":
+            self._notice = None
             if self._speaker is not None:
                 self._speaker.stop()
             self._splitter.reset()
@@ -196,7 +212,20 @@ class Narrator:
             for piece in pieces:
                 text = speakable(piece)
                 if text:
+                    self._notice = None  # queued after the notice: a later begin cuts both
                     speaker.speak(text)
+
+    def _cut_keeping_notice(self) -> None:
+        """A new caption: cut what is being said, except a notice said just before it."""
+        notice, self._notice = self._notice, None
+        speaker = self._speaker
+        if speaker is None:
+            return
+        if notice is None:
+            speaker.stop()
+        elif self._notice_is_behind:  # an older caption was still ahead of the notice: cut it, say the notice
+            speaker.stop()
+            speaker.speak(notice)
 
     def _has_failed(self, caption: int) -> bool:
         with self._cond:

@@ -33,7 +33,7 @@ def test_new_settings_are_saved_and_used_at_once(qtbot, make_app, tmp_path):
     assert menu_text(app, Action.DESCRIBE_SCREEN) == "Describe screen\tCtrl+Alt+Shift+J"
     assert app.parts.describe.options.prompt == new.prompts.prompt("brief")
     assert app.parts.describe.options.language == "German"
-    assert app.window.status_text() == "Settings saved."
+    assert app.window.messages()[0] == "Settings saved."
     assert any(a is not None and a.text() == "S&ettings…" for a in app.parts.menu_actions)
 
 
@@ -98,7 +98,7 @@ def test_images_go_to_another_machine_only_after_the_user_agrees(make_inkscope_a
     elsewhere = replace(old, remote=remote("https://gpu.example:8000/v1"))
     app.parts.settings_flow.save(elsewhere)
     assert app.parts.engine_host.engine.name == "qwen2-vl"  # declined: the local model describes
-    assert ("Images stay on this computer: the local model describes them.", False) in app.window.announcer.recent
+    assert "Images stay on this computer: the local model describes them." in app.window.messages()
     app.parts.settings_flow.save(replace(elsewhere, model=replace(elsewhere.model, device="cpu")))
     assert app.parts.engine_host.engine.name == "remote"
     assert app.store.settings.remote.confirmed_url == "https://gpu.example:8000/v1"

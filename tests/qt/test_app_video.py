@@ -26,13 +26,12 @@ def test_the_action_posted_like_a_hotkey_records_then_describes_or_says_why_not(
     app.parts.settings_flow.save(replace(old, video=VideoSettings(recent_seconds=2, recent_fps=4.0)))
     qtbot.waitUntil(lambda: app.parts.engine_host.jobs.service.is_ready, timeout=WAIT_MS)
     qtbot.wait(200)  # the start-up notices (model ready, hotkeys without a display) are out of the way
-    done, announced = [], []
-    app.window.announcer.announced.connect(lambda text, _assertive: announced.append(text))
+    done = []
     app.watch.caption_finished.connect(lambda result: done.append(result.text))
     app.window.error_shown.connect(done.append)  # no display to record here: one error line instead
     assert app.parts.registry.accept(Action.DESCRIBE_RECENT_SCREEN.value)  # as the hotkey and IPC threads do
     qtbot.waitUntil(lambda: app.parts.recent_screen.is_recording, timeout=WAIT_MS)
-    assert "Recording 2 seconds" in announced
+    assert "Recording 2 seconds" in app.window.messages()
     qtbot.waitUntil(lambda: bool(done), timeout=WAIT_MS)
     assert "\n" not in done[0]
 

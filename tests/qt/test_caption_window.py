@@ -13,6 +13,7 @@ from inkscope_desktop.qt.widgets.announcer import Announcer
 from inkscope_desktop.qt.widgets.caption_window import CaptionWindow
 from inkscope_desktop.qt.widgets.images import images_from_mime, qimage_to_pil
 from inkscope_desktop.qt.widgets.media_intake import NO_CLIPBOARD_IMAGE
+from inkscope_desktop.qt.widgets.messages_list import MessagesList
 
 
 @pytest.fixture
@@ -89,16 +90,17 @@ def test_tab_order_is_caption_question_ask_history_search_status(window, qtbot):
     assert seen == [caption, question, ask, history, search, status]
 
 
-def test_f6_and_shift_f6_cycle_the_three_areas(window, qtbot):
+def test_f6_and_shift_f6_cycle_the_four_areas(window, qtbot):
     caption, question, history, _ = widgets(window)
+    messages = window.findChild(MessagesList)
     window.focus_caption()
     order = []
-    for _ in range(3):
+    for _ in range(4):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F6)
         order.append(QApplication.focusWidget())
-    assert order == [question, history, caption]
+    assert order == [question, history, messages, caption]
     qtbot.keyClick(caption, Qt.Key.Key_F6, Qt.KeyboardModifier.ShiftModifier)
-    assert QApplication.focusWidget() is history
+    assert QApplication.focusWidget() is messages
     window.focus_caption()
     qtbot.keyClick(caption, Qt.Key.Key_H, Qt.KeyboardModifier.AltModifier)  # the History label's Alt key
     assert QApplication.focusWidget() is history
@@ -161,8 +163,10 @@ def test_alt_c_copies_the_caption_to_the_real_clipboard(window, qtbot, announcer
 
 def test_alt_c_with_no_caption_says_so(window, qtbot, announcer):
     caption, *_ = widgets(window)
-    qtbot.keyClick(caption, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
-    assert announcer.recent[-1] == ("There is no caption to copy yet.", True)
+    with qtbot.waitSignal(window.notice_shown, timeout=1000) as notice:
+        qtbot.keyClick(caption, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
+    assert notice.args == ["There is no caption to copy yet.", True]
+    assert window.messages() == ["Error: There is no caption to copy yet."]
 
 
 def test_ctrl_v_pastes_a_clipboard_image(window, qtbot):
@@ -182,8 +186,7 @@ def test_ctrl_v_with_text_on_the_clipboard_is_an_error(window, qtbot, announcer)
     QGuiApplication.clipboard().setText("just words")
     with qtbot.assertNotEmitted(window.images_received):
         qtbot.keyClick(caption, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
-    assert status.text() == f"Error: {NO_CLIPBOARD_IMAGE}"
-    assert announcer.recent[-1] == (NO_CLIPBOARD_IMAGE, True)
+    assert window.messages() == [f"Error: {NO_CLIPBOARD_IMAGE}"] and status.text() == "Ready."
 
 
 def test_ctrl_v_in_the_question_box_pastes_text(window, qtbot):
@@ -263,18 +266,22 @@ def test_finish_shows_tokens_and_time_and_announces_the_caption(window, announce
 
 
 # --- status and announcements ----------------------------------------------------------------------
-def test_status_is_announced_politely_and_errors_assertively_with_text(window, qtbot):
+def test_status_is_announced_politely_and_messages_stay_listed_whatever_the_status_says(window, qtbot):
     *_, status = widgets(window)
     with qtbot.waitSignal(window.announcer.announced, timeout=1000) as blocker:
         window.set_status("Thinking…")
     assert blocker.args == ["Thinking…", False] and status.text() == "Thinking…"
-    with qtbot.waitSignal(window.announcer.announced, timeout=1000) as blocker:
+    with qtbot.waitSignal(window.notice_shown, timeout=1000) as notice:
         window.show_error("The model is not installed. Run inkscope-desktop models.")
-    assert blocker.args == ["The model is not installed. Run inkscope-desktop models.", True]
-    assert status.text().startswith("Error: ")  # said in words, not by colour
+    assert notice.args == ["The model is not installed. Run inkscope-desktop models.", True]
+    assert status.text() == "Thinking…"  # a message leaves the status line alone
+    window.set_status("The model failed.", is_error=True, announce=False)
+    assert status.text() == "Error: The model failed." and status.font().bold()  # said in words, not by colour
+    window.notify("Settings saved.")
     with qtbot.assertNotEmitted(window.announcer.announced):
         window.set_status("Generating…", announce=False)
     assert status.text() == "Generating…"
+    assert window.messages() == ["Settings saved.", "Error: The model is not installed. Run inkscope-desktop models."]
 
 
 def test_a_window_without_an_announcer_makes_its_own(qtbot):
@@ -327,9 +334,7 @@ def test_dropped_files_load_in_order_and_a_non_image_is_reported(window, qtbot, 
     images = blocker.args[0]
     assert [label for _, label in images] == [str(first), str(second)]
     assert images[0][0].getpixel((1, 1)) == (255, 0, 0)
-    assert status.text().startswith("Error: notes.txt is not an image")
-    assert any(text.startswith("notes.txt is not an image") and is_assertive
-               for text, is_assertive in announcer.recent)
+    assert window.messages()[0].startswith("Error: notes.txt is not an image")
 
 
 def test_dropped_image_data_from_a_browser_is_used(window, qtbot):
@@ -358,7 +363,7 @@ def test_a_web_address_alone_gets_advice(window, qtbot):
     mime.setUrls([QUrl("https://example.com/page")])
     with qtbot.assertNotEmitted(window.images_received):
         assert drop(window, mime)
-    assert "Save the image, then open or drop the file" in status.text()
+    assert "Save the image, then open or drop the file" in window.messages()[0]
 
 
 def test_plain_text_drop_is_refused_at_drag_enter(window):

@@ -95,6 +95,11 @@ def start_slow_caption(qtbot, app):
         app.dispatch(Action.DESCRIBE_SCREEN)
 
 
+def said(app) -> list[str]:
+    """What the own voice (a RecordingSpeaker) started to say, in order."""
+    return [text for text, _ in app.speaker.started]
+
+
 def record(signal):
     calls = []
     signal.connect(lambda *args: calls.append(args[0] if args else None))
@@ -149,7 +154,8 @@ def test_dropped_files_are_described_in_order_and_a_text_file_is_a_one_line_erro
     QApplication.sendEvent(app.window, QDropEvent(QPointF(20, 20), *args))
     qtbot.waitUntil(lambda: len(finished) == 2 and not app.service.is_busy, timeout=WAIT_MS)
     error = "Error: notes.txt is not an image (it looks like text). Choose a PNG, JPEG, WebP, BMP, GIF or TIFF file."
-    assert (error[len("Error: "):], error) in app.announced  # shown in the status line, and announced
+    assert error in app.window.messages()  # kept in the window's messages
+    qtbot.waitUntil(lambda: error[len("Error: "):] in said(app), timeout=WAIT_MS)  # and said by the own voice
     sources = [request.source for request in app.engine.requests]
     assert sources == [str(tmp_path / "first.png"), str(tmp_path / "second.png")]
     assert [r.image.size for r in app.engine.requests] == [(64, 48), (80, 40)]
@@ -170,7 +176,7 @@ def test_the_clipboard_image_is_described_and_an_empty_clipboard_is_an_error(qtb
 
     QGuiApplication.clipboard().clear()
     app.dispatch(Action.DESCRIBE_CLIPBOARD)
-    assert app.window.status_text() == f"Error: {NO_CLIPBOARD_IMAGE}"
+    assert app.window.messages()[0] == f"Error: {NO_CLIPBOARD_IMAGE}"
     assert len(app.engine.requests) == 1 and not app.service.is_busy
     assert app.window.caption_text() == result.text  # the last caption stays
 
@@ -202,7 +208,7 @@ def test_a_region_picked_with_the_keyboard_is_cropped_exactly_and_esc_cancels(qt
     qtbot.waitUntil(lambda: app.region_flow.selector is not None, timeout=WAIT_MS)
     qtbot.keyClick(app.region_flow.selector, Qt.Key.Key_Escape)
     assert app.region_flow.selector is None and app.window.isVisible()
-    assert app.window.status_text() == "Region selection cancelled."
+    assert app.window.messages()[0] == "Region selection cancelled."
     assert len(app.engine.requests) == 1 and not app.service.is_busy
 
 
@@ -246,10 +252,11 @@ def test_a_request_made_while_loading_waits_and_runs_once_ready(qtbot, make_app)
         assert app.engine.requests == []
     texts = [text for text, _ in app.announced]
     waiting = "Waiting for the model to finish loading; your request will run then."
-    assert (waiting, waiting) in app.announced
-    done = next(text for text in texts if text.startswith("Done: "))  # spoken by the own voice, so not announced
-    assert texts.index(waiting) < texts.index("Inkscope ready; describing now.") < texts.index(done)
-    assert finished.args[0].text not in texts
+    assert (waiting, waiting) in app.announced  # a status: announced
+    assert "Inkscope ready; describing now." in app.window.messages()  # a message: said by the own voice
+    qtbot.waitUntil(lambda: len(said(app)) >= 2, timeout=WAIT_MS)
+    assert said(app)[0] == "Inkscope ready; describing now." and said(app)[1].startswith("This is the fake")
+    assert finished.args[0].text not in texts  # spoken, so not announced as well
     assert finished.args[0].text == app.engine.script_for(app.engine.requests[0]) == app.window.caption_text()
     assert app.window.status_text().startswith("Done: ")
 
@@ -257,7 +264,9 @@ def test_a_request_made_while_loading_waits_and_runs_once_ready(qtbot, make_app)
 def test_the_model_being_ready_is_announced(qtbot, make_app):
     app = make_app(RecordingEngine(load_delay_s=0.1))
     qtbot.waitUntil(lambda: app.window.status_text() == "Inkscope ready", timeout=WAIT_MS)
-    assert ("Inkscope ready", "Inkscope ready") in app.announced
+    assert app.window.messages() == ["Inkscope ready"]
+    qtbot.waitUntil(lambda: said(app) == ["Inkscope ready"], timeout=WAIT_MS)  # said once, by the own voice
+    assert "Inkscope ready" not in [text for text, _ in app.announced]
 
 
 class StagedEngine(RecordingEngine):
@@ -268,10 +277,12 @@ class StagedEngine(RecordingEngine):
         super().load(progress)
 
 
-def test_a_long_loading_stage_is_shown_and_announced(qtbot, make_app):
+def test_a_long_loading_stage_is_shown_and_said(qtbot, make_app):
     app = make_app(StagedEngine(load_delay_s=0.3), show=False)
     stage = "Preparing the GPU for fast descriptions…"
-    qtbot.waitUntil(lambda: (stage, stage) in app.announced, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: app.window.status_text() == stage, timeout=WAIT_MS)
+    assert stage in app.window.messages()
+    qtbot.waitUntil(lambda: stage in said(app), timeout=WAIT_MS)
 
 
 def test_an_engine_failure_shows_the_error_with_advice_and_the_next_request_works(qtbot, make_app):
@@ -291,7 +302,7 @@ def test_an_engine_failure_shows_the_error_with_advice_and_the_next_request_work
 def test_stop_speaking_stops_the_caption_and_repeat_last_says_the_last_finished_one(qtbot, make_app):
     app = make_app(FirstIsLongEngine(chunk_delay_s=0.02), counting=True, show=False)
     app.dispatch(Action.REPEAT_LAST)
-    qtbot.waitUntil(lambda: app.speaker.spoken == ["There is no caption yet."], timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "There is no caption yet." in app.speaker.spoken, timeout=WAIT_MS)
     start_slow_caption(qtbot, app)
     finished = record(app.watch.caption_finished)
     with qtbot.waitSignal(app.watch.caption_stopped, timeout=WAIT_MS):
@@ -363,7 +374,7 @@ def test_a_question_asked_while_the_caption_is_written_waits_for_it_and_keeps_it
     finished = record(app.watch.caption_finished)
     start_slow_caption(qtbot, app)
     app.window.question_submitted.emit("Is there a button?")
-    assert "asked as soon as the caption is finished" in app.window.status_text()
+    assert "asked as soon as the caption is finished" in app.window.messages()[0]
     qtbot.waitUntil(lambda: len(finished) == 2 and not app.service.is_busy, timeout=WAIT_MS)
     caption, question = app.engine.requests
     assert finished[0].text == "One two three four five six."  # the caption was not cancelled

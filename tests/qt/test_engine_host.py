@@ -50,4 +50,4 @@ def test_only_a_change_of_model_device_or_server_replaces_the_engine(qtbot, make
     assert host.jobs is first
     app.parts.settings_flow.save(replace(settings, model=ModelSettings("/no/such/model", "cpu")))
     assert host.jobs is not first and host.engine.name == "qwen2-vl"
-    assert app.window.status_text() == "Settings saved."
+    assert app.window.messages()[0] == "Settings saved."

@@ -109,7 +109,7 @@ class CaptureFlow(QObject):
             self._status.fail(error.user_text)
             return
         if captured.notice:
-            self._window.set_status(captured.notice)
+            self._window.notify(captured.notice)
         self._describe.describe(captured.image, captured.label, subject=captured.subject)
 
     def pick_region(self) -> None:

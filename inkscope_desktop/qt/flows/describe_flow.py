@@ -159,7 +159,7 @@ class DescribeFlow(QObject):
             return None
         if self.is_describing and self._last is not None and not self._last[1].is_answer:
             self._waiting_question = question
-            self._window.set_status("Your question will be asked as soon as the caption is finished.")
+            self._window.notify("Your question will be asked as soon as the caption is finished.")
             return None
         return self._start(conversation.request(question), JobContext(True, question, conversation))
 

@@ -81,7 +81,7 @@ class HistoryKeeper:
         if not path:
             return
         try:
-            self._window.set_status(self.export(Path(path)))
+            self._window.notify(self.export(Path(path)))
         except InkscopeError as error:
             self._window.show_error(error.user_text)
 

@@ -14,7 +14,7 @@ from PySide6.QtGui import QAccessible
 
 from inkscope_desktop.core.actions import Action
 from inkscope_desktop.qt.runtime.thread_bridge import ThreadBridge
-from inkscope_desktop.speech import Narrator, Speaker, SpeechError, SpeechSettings, choose_speaker
+from inkscope_desktop.speech import Narrator, SilentSpeaker, Speaker, SpeechError, SpeechSettings, choose_speaker
 
 if TYPE_CHECKING:
     from inkscope_desktop.core.types import CaptionResult
@@ -63,7 +63,8 @@ class Narration:
     """Speaks captions as they stream (when ``speak_automatically``), repeats on request, reports problems once.
 
     It listens to the handle of each job the describe flow starts: chunks are fed to the narrator, the end of the
-    answer flushes it, a stopped job silences it. ``speaks_automatically`` tells the caption presenter not to
+    answer flushes it, a stopped job silences it. It also says each message the window gets once (see
+    ``voice_notice``). ``speaks_automatically`` tells the caption presenter not to
     announce the whole finished caption to the screen reader as well, so two voices never read the same text.
     It owns the action "repeat last". GUI thread only (the narrator has its own thread).
     """
@@ -79,6 +80,7 @@ class Narration:
         describe.job_started.connect(self._follow)
         describe.interrupted.connect(self.stop)
         window.history_selected.connect(self._history_selected)
+        window.notice_shown.connect(self.voice_notice)
 
     def register_actions(self, registry: ActionRegistry) -> None:
         registry.register(Action.REPEAT_LAST, self.repeat_last)
@@ -125,6 +127,26 @@ class Narration:
     def close(self) -> None:
         self.narrator.close()
 
+    def voice_notice(self, text: str, is_error: bool = False) -> None:
+        """Say a message once: through whoever speaks captions (the own voice speaks it; it is not announced as
+        well), or as a screen-reader announcement (assertive for an error) where the screen reader hears
+        announcements, speech is off, captions are not spoken automatically, or the message is the voice's own
+        problem."""
+        if self._speaks_notices() and text != self._last_problem:
+            self.narrator.notice(text)
+        else:
+            self._window.announcer.announce(text, is_assertive=is_error)
+
+    def _speaks_notices(self) -> bool:
+        if not self.speaks_automatically:
+            return False
+        speaker = self.narrator.speaker
+        if speaker is None:  # not started yet: the route says who will speak
+            return self._choice.route == "own-voice" or not self._window.announcer.is_screen_reader_active
+        if isinstance(speaker, SilentSpeaker):
+            return False
+        return not (speaker.is_screen_reader_route and self._window.announcer.is_screen_reader_active)
+
     def _problem(self, message: object) -> None:
         """Show a speech problem once: the same one again (no sound card, caption after caption) stays quiet."""
         text = str(message)
@@ -140,7 +162,7 @@ class Narration:
         self.narrator.begin()
         job.chunk.connect(self._feed)
         job.finished.connect(self._end)
-        job.stopped.connect(self.narrator.stop)
+        job.stopped.connect(lambda: None if job.was_replaced else self.narrator.stop())  # else the next begins
 
     def _feed(self, chunk: str, _tokens: int) -> None:
         self.narrator.feed(chunk)

@@ -90,7 +90,7 @@ class RecentScreenFlow(QObject):
         """Describe the recorded last seconds, or record the next seconds first when nothing is kept."""
         self._describe.note_request()
         if self.is_recording:
-            self._window.set_status("Still recording; the description follows when the recording ends.")
+            self._window.notify("Still recording; the description follows when the recording ends.")
             return
         rolling = self._rolling
         frames = rolling.frames() if rolling is not None else []
@@ -107,7 +107,8 @@ class RecentScreenFlow(QObject):
         else:
             recorder.start()
         self._record_timer.start(delay_ms + seconds * 1000 + RECORD_MARGIN_MS)
-        self._window.set_status(f"Recording {seconds} seconds")
+        self._window.set_status(f"Recording {seconds} seconds", announce=False)
+        self._window.notify(f"Recording {seconds} seconds")
 
     def cancel_recording(self) -> None:
         """Drop a recording of the next seconds that is still going (the user asked for silence or quit)."""
@@ -118,7 +119,8 @@ class RecentScreenFlow(QObject):
             self._one_shot = None
             self._show_window_again()
         if was_recording:
-            self._window.set_status("Recording stopped; nothing was described.")
+            self._window.set_status("Recording stopped; nothing was described.", announce=False)
+            self._window.notify("Recording stopped; nothing was described.")
 
     def _recording_done(self) -> None:
         recorder, self._one_shot = self._one_shot, None

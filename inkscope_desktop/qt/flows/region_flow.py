@@ -62,7 +62,7 @@ class RegionFlow:
 
     def _cancelled(self) -> None:
         self._close()
-        self._window.set_status("Region selection cancelled.")
+        self._window.notify("Region selection cancelled.")
         self._on_cancel()
 
     def _close(self) -> None:

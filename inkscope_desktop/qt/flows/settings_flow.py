@@ -62,7 +62,7 @@ class SettingsFlow:
         except InkscopeError as error:
             self._window.show_error(error.user_text)
             return
-        self._window.set_status("Settings saved.")
+        self._window.notify("Settings saved.")
 
     def read_voices(self) -> None:
         """On a worker thread: list the own voice's voices for the settings dialog (none if it cannot start)."""

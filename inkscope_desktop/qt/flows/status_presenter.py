@@ -18,7 +18,9 @@ RATE_REFRESH_S = 0.5
 
 class StatusPresenter:
     """Puts each state in the caption window's status line (announced unless said otherwise) and in the tray:
-    its icon shows the state, its tooltip the text. GUI thread only."""
+    its icon shows the state, its tooltip the text. What the user must hear once even with Inkscope's own voice
+    (the model is ready, a long loading stage, why a request failed) also goes to the window's messages, which
+    are spoken or announced once (``CaptionWindow.notify``). GUI thread only."""
 
     def __init__(self, window: "CaptionWindow", tray: "TrayIcon | None" = None) -> None:
         self._window = window
@@ -33,8 +35,9 @@ class StatusPresenter:
             self._tray.set_state(state, f"Inkscope: {text}")
 
     def fail(self, message: str) -> None:
-        """Show ``message`` as an error (the window's ``error_shown`` then tells whoever listens)."""
-        self.set_state(IconState.ERROR, message, is_error=True)
+        """The request (or the model) failed: the status line says why, and the message is said once."""
+        self.set_state(IconState.ERROR, message, is_error=True, announce=False)
+        self._window.show_error(message)
 
     def loading(self, event: "Loading") -> None:
         """"Loading the model…" or what a long load does now (announced), or the download's progress (not
@@ -42,13 +45,14 @@ class StatusPresenter:
         text = event.stage or "Loading the model…"
         if event.total:
             text = f"Downloading the model: {100 * event.done // event.total} %"
-        self.set_state(IconState.LOADING, text, announce=not event.total)
+        self.set_state(IconState.LOADING, text, announce=not event.total and not event.stage)
+        if event.stage:
+            self._window.notify(event.stage)  # a long stage (preparing the GPU): said once, kept
 
     def ready(self, *, is_describing: bool) -> None:
-        if is_describing:
-            self.set_state(IconState.WORKING, "Inkscope ready; describing now.")
-        else:
-            self.set_state(IconState.IDLE, "Inkscope ready")
+        text = "Inkscope ready; describing now." if is_describing else "Inkscope ready"
+        self.set_state(IconState.WORKING if is_describing else IconState.IDLE, text, announce=False)
+        self._window.notify(text)
 
     def queued(self) -> None:
         self._window.set_status("Waiting for the model to finish loading; your request will run then.")

@@ -58,7 +58,8 @@ def start_video_caption(describe: DescribeFlow, window: CaptionWindow, clip: Vid
         request = replace(request, video=replace(clip, segment_s=float(segment_s)))
     image = pil_to_qimage(thumbnail, max_side=96) if thumbnail is not None else None
     job = describe.describe_video(conversation, request, label, image)
-    window.set_status(status)
+    window.set_status(status, announce=False)
+    window.notify(status)
     job.finished.connect(
         lambda _result: window.set_status(f"{window.status_text()} {FOLLOW_UP_NOTE}", announce=False))
     return job

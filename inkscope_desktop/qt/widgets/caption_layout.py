@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QMainWindow, QMenu
     QSplitter, QVBoxLayout, QWidget
 
 from inkscope_desktop.qt.widgets.history_list import HistoryList
+from inkscope_desktop.qt.widgets.messages_list import MessagesList
 
 #: Frames drawn in the palette's text colour, and a thicker highlight-coloured one around the focus, so the
 #: areas show in any theme (a high-contrast black palette hides the style's own shaded frames).
@@ -34,16 +35,17 @@ class CaptionControls:
     history: HistoryList
     history_search: QLineEdit
     status: QLabel
+    messages: MessagesList
 
     @property
     def areas(self) -> tuple[QWidget, ...]:
         """The areas F6 and Shift+F6 cycle through."""
-        return (self.caption, self.question, self.history)
+        return (self.caption, self.question, self.history, self.messages)
 
 
 def build_controls(window: QMainWindow) -> CaptionControls:
     """``window``'s central widget: every control named and described, laid out (caption and history side by
-    side, then the question row and the status line), framed, in tab order. The window connects the signals."""
+    side, then the question row, the status line and the messages), framed, in tab order. The window connects the signals."""
     selectable = Qt.TextInteractionFlag.TextSelectableByKeyboard | Qt.TextInteractionFlag.TextSelectableByMouse
     caption = named(QPlainTextEdit(readOnly=True), "Caption",
                     "The description of the image, growing as it is written, and any follow-up "
@@ -57,7 +59,9 @@ def build_controls(window: QMainWindow) -> CaptionControls:
     history_search = named(QLineEdit(placeholderText="Search history", clearButtonEnabled=True),
                            "Search history", "Shows only the captions that contain these words.")
     status = named(QLabel("Ready.", wordWrap=True), "Status",
-                   "What Inkscope is doing now, or the last error and what to do.")
+                   "What Inkscope is doing now, or why the last request failed and what to do.")
+    messages = MessagesList()
+    messages.setMaximumHeight(messages.fontMetrics().lineSpacing() * 5)
     status.setTextInteractionFlags(selectable)
     status.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # reachable by Tab, to read it again
     for widget in (caption, question):
@@ -83,11 +87,12 @@ def build_controls(window: QMainWindow) -> CaptionControls:
     layout.addWidget(splitter, 1)
     layout.addLayout(ask_row)
     layout.addWidget(status)
+    layout.addWidget(labelled("&Messages", messages))
     window.setCentralWidget(central)
-    order = (caption, question, ask, history, history_search, status)
-    for first, second in zip(order, order[1:]):
+    order = (caption, question, ask, history, history_search, status, messages)
+    for first, second in zip(order, order[1:], strict=False):
         QWidget.setTabOrder(first, second)
-    return CaptionControls(caption, question, ask, history, history_search, status)
+    return CaptionControls(caption, question, ask, history, history_search, status, messages)
 
 
 def restyle(central: QWidget) -> None:

@@ -30,7 +30,8 @@ class CaptionWindow(QMainWindow):
     images_received = Signal(list)  # [(PIL RGB image, source label), ...] from a paste or a drop
     videos_received = Signal(list)  # [video file path, ...] from a paste or a drop
     history_selected = Signal(int)
-    error_shown = Signal(str)  # every error put in the status line, whoever reported it
+    notice_shown = Signal(str, bool)  # (text, is_error): every message added, for whoever voices notices
+    error_shown = Signal(str)  # every error message, whoever reported it
     history_deleted = Signal(int)  # the index history_selected would give
     export_requested = Signal()
 
@@ -57,6 +58,7 @@ class CaptionWindow(QMainWindow):
         self._history = controls.history
         self._history_search = controls.history_search
         self._status = controls.status
+        self._messages = controls.messages
         self._areas = controls.areas
         self._question.returnPressed.connect(self._submit_question)
         self._ask.clicked.connect(self._submit_question)
@@ -94,19 +96,36 @@ class CaptionWindow(QMainWindow):
         return self._status.text()
 
     def set_status(self, text: str, *, is_error: bool = False, announce: bool = True) -> None:
-        """Show ``text`` in the status line; announce it (politely, or assertively for an error)."""
+        """Show what Inkscope is doing now (a phase: loading, thinking, generating, done, or why a request failed)
+        in the status line, and announce it politely unless ``announce`` is False. One-time messages go to
+        ``notify`` instead, so a later status never erases them."""
         line = " ".join(str(text).split())
         self._status.setText(f"Error: {line}" if is_error else line)
         font = self._status.font()
         font.setBold(is_error)  # errors stand out by words and weight, never by colour alone
         self._status.setFont(font)
         if announce:
-            self._announcer.announce(line, is_assertive=is_error)
+            self._announcer.announce(line)
+
+    def notify(self, text: str, *, is_error: bool = False) -> None:
+        """Add a one-time message (an error, a notice) to the Messages list, where it stays readable, and emit
+        ``notice_shown`` so that it is said once: spoken by whoever speaks captions, or announced (see
+        ``Narration``). The status line is left as it is."""
+        line = " ".join(str(text).split())
+        if not line:
+            return
+        self._messages.add_message(line, is_error=is_error)
+        self.notice_shown.emit(line, is_error)
         if is_error:
             self.error_shown.emit(line)
 
     def show_error(self, message: str) -> None:
-        self.set_status(message, is_error=True)
+        """An error message (see ``notify``)."""
+        self.notify(message, is_error=True)
+
+    def messages(self) -> list[str]:
+        """The Messages list, newest first ("Error: …" for errors)."""
+        return self._messages.messages()
 
     def begin_caption(self, source_label: str) -> None:
         """Clear the caption area and start a new caption of the image from ``source_label`` (the preset's prompt
