@@ -168,6 +168,7 @@ def _wire(app: Any, stalls: StallMonitor) -> None:
         job.stopped.connect(lambda: None if job.was_replaced else _emit("caption_stopped"))
 
     app.parts.describe.job_started.connect(started)
+    window.notice_shown.connect(lambda text, is_error: _emit("message", text=text, is_error=is_error))
     window.error_shown.connect(lambda message: _emit("error", text=message))
 
 
