@@ -340,19 +340,6 @@ def test_stop_speaking_while_the_window_hides_for_a_capture_cancels_the_capture(
     assert app.capturer.images == [] and app.engine.requests == [] and not app.service.is_busy
 
 
-def test_toggle_window_hides_and_shows_and_show_window_shows(qtbot, make_app):
-    app = make_app()
-    app.dispatch(Action.TOGGLE_WINDOW)
-    assert not app.window.isVisible()
-    app.dispatch(Action.TOGGLE_WINDOW)
-    assert app.window.isVisible()
-    app.window.hide()
-    app.dispatch(Action.SHOW_WINDOW)
-    assert app.window.isVisible()
-    app.dispatch(Action.SHOW_WINDOW)
-    assert app.window.isVisible()
-
-
 class MissingModelEngine(RecordingEngine):
     def load(self, progress=None):
         raise ModelNotFoundError("The model is not on this computer.", "Run 'inkscope-desktop model download'.")

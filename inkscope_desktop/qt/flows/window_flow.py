@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
+
 from inkscope_desktop.core.actions import Action
 
 if TYPE_CHECKING:
@@ -12,7 +14,13 @@ if TYPE_CHECKING:
 
 
 def bring_to_front(window: CaptionWindow) -> None:
-    """Show ``window``, raised and active."""
+    """Show ``window`` from any state (hidden, minimized, behind other windows): restored, raised and active.
+
+    Qt remembers a minimized window's state across hide and show, so showing it alone maps it iconic again; the
+    minimized flag is cleared first."""
+    state = window.windowState()
+    if state & Qt.WindowState.WindowMinimized:
+        window.setWindowState((state & ~Qt.WindowState.WindowMinimized) | Qt.WindowState.WindowActive)
     window.show()
     window.raise_()
     window.activateWindow()
@@ -33,8 +41,10 @@ class WindowFlow:
         bring_to_front(self._window)
 
     def toggle(self) -> None:
-        if self._window.isVisible():
-            self._window.hide()
+        """Put the window away when the user is in it; else (hidden, minimized, behind others) bring it."""
+        window = self._window
+        if window.isVisible() and not window.isMinimized() and window.isActiveWindow():
+            window.put_away()
         else:
             self.show()
 

@@ -76,7 +76,7 @@ class CaptionWindow(QMainWindow):
             ("Export history…", "Ctrl+E", self.export_requested.emit),
             ("Next area", "F6", lambda: self._cycle_area(1)),
             ("Previous area", "Shift+F6", lambda: self._cycle_area(-1)),
-            ("Hide window", "Esc", self._escape),
+            ("Hide window", "Esc", self.put_away),
         ))
 
     # --- public API (GUI thread) -----------------------------------------------------------------
@@ -277,7 +277,8 @@ class CaptionWindow(QMainWindow):
         area = self._areas[(current + step) % len(self._areas)]
         area.setFocus(Qt.FocusReason.TabFocusReason if step > 0 else Qt.FocusReason.BacktabFocusReason)
 
-    def _escape(self) -> None:
+    def put_away(self) -> None:
+        """Hide the window (Esc), or minimize it where there is no tray icon to bring it back."""
         if self._should_hide_on_escape:
             self.hide()
         else:
