@@ -197,6 +197,35 @@ def test_ctrl_v_in_the_question_box_pastes_text(window, qtbot):
     assert question.text() == "is it red?"
 
 
+def search_box(window):
+    return next(edit for edit in window.findChildren(QLineEdit) if edit.accessibleName() == "Search history")
+
+
+def test_ctrl_v_in_a_text_box_describes_an_image_on_the_clipboard_and_pastes_only_text(window, qtbot):
+    _, question, *_ = widgets(window)
+    for box in (question, search_box(window)):
+        box.setFocus()
+        image = QImage(12, 8, QImage.Format.Format_RGB32)
+        image.fill(QColor(200, 10, 30))
+        QGuiApplication.clipboard().setImage(image)
+        with qtbot.waitSignal(window.images_received, timeout=1000) as blocker:
+            qtbot.keyClick(box, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+        [(pil, label)] = blocker.args[0]
+        assert label == "Pasted image" and pil.size == (12, 8) and box.text() == ""
+        QGuiApplication.clipboard().setText("words")
+        with qtbot.assertNotEmitted(window.images_received):
+            qtbot.keyClick(box, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+        assert box.text() == "words"
+
+
+def test_ctrl_e_exports_from_anywhere_in_the_window(window, qtbot):
+    caption, question, history, _ = widgets(window)
+    for widget in (caption, question, history, search_box(window), window.findChild(MessagesList)):
+        widget.setFocus()
+        with qtbot.waitSignal(window.export_requested, timeout=1000):
+            qtbot.keyClick(widget, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+
+
 # --- streaming and follow-ups ----------------------------------------------------------------------
 def test_chunks_are_appended_in_order_under_a_heading(window):
     caption, *_ = widgets(window)

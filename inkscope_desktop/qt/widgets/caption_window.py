@@ -13,7 +13,13 @@ from inkscope_desktop.core.types import CaptionResult, StopReason
 from inkscope_desktop.qt.widgets.announcer import Announcer
 from inkscope_desktop.qt.widgets.caption_layout import RESTYLE_EVENTS, build_controls, build_menus, restyle
 from inkscope_desktop.qt.widgets.menus import fill_menu
-from inkscope_desktop.qt.widgets.media_intake import ReceivedMedia, accepts_drag, dropped_media, pasted_media
+from inkscope_desktop.qt.widgets.media_intake import (ReceivedMedia, accepts_drag, clipboard_holds_media,
+                                                      dropped_media, pasted_media)
+from inkscope_desktop.qt.widgets.text_box_keys import TextBoxKeys
+
+
+#: The window's keys that its text boxes would otherwise keep for themselves (Ctrl+E is "end of line" on X11).
+WINDOW_KEYS_IN_TEXT_BOXES = ("Ctrl+E", "Ctrl+F", "F6", "Shift+F6")
 
 
 class CaptionWindow(QMainWindow):
@@ -60,6 +66,9 @@ class CaptionWindow(QMainWindow):
         self._status = controls.status
         self._messages = controls.messages
         self._areas = controls.areas
+        keys = TextBoxKeys(WINDOW_KEYS_IN_TEXT_BOXES, clipboard_holds_media, self.paste_image, self)
+        for box in (self._question, self._history_search):
+            box.installEventFilter(keys)
         self._question.returnPressed.connect(self._submit_question)
         self._ask.clicked.connect(self._submit_question)
         self._history.entry_chosen.connect(self._history_chosen)

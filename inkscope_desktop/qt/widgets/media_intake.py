@@ -40,6 +40,14 @@ def accepts_drag(mime: "QMimeData") -> bool:
     return bool(mime.hasUrls() or mime.hasImage() or image_formats(mime))
 
 
+def clipboard_holds_media() -> bool:
+    """Whether the clipboard holds an image, image data, or files (which a paste describes rather than types)."""
+    mime = QGuiApplication.clipboard().mimeData()
+    if mime is None:
+        return False
+    return bool(mime.hasImage() or image_formats(mime) or any(url.isLocalFile() for url in mime.urls()))
+
+
 def pasted_media() -> ReceivedMedia:
     """The clipboard's image, or the image and video files copied in a file manager."""
     mime = QGuiApplication.clipboard().mimeData()
