@@ -1,4 +1,4 @@
-"""Global hotkeys: chord parsing and validation, default chords, and the listener that takes its chords from the focused program."""
+"""Global hotkeys: chords, their defaults, and the listener that keeps bound chords from the focused program."""
 
 from inkscope_desktop.hotkeys.chords import Chord, parse_bindings, validate_bindings
 from inkscope_desktop.hotkeys.defaults import default_bindings
