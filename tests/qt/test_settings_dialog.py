@@ -67,7 +67,8 @@ NAVIGATION = [  # (key, modifiers, what it does in the dialog)
     (Qt.Key.Key_Tab, NO_MODIFIER, "focus"), (Qt.Key.Key_Backtab, SHIFT, "focus"),
     (Qt.Key.Key_Tab, CTRL, "tab"), (Qt.Key.Key_Backtab, CTRL | SHIFT, "tab"), (Qt.Key.Key_Tab, CTRL | SHIFT, "tab"),
     (Qt.Key.Key_PageDown, CTRL, "tab"), (Qt.Key.Key_PageUp, CTRL, "tab"),
-    (Qt.Key.Key_Escape, NO_MODIFIER, "cancel"), (Qt.Key.Key_Return, NO_MODIFIER, "ok"), (Qt.Key.Key_Enter, KEYPAD, "ok"),
+    (Qt.Key.Key_Escape, NO_MODIFIER, "cancel"), (Qt.Key.Key_Return, NO_MODIFIER, "ok"),
+    (Qt.Key.Key_Enter, KEYPAD, "ok"),
 ]
 
 

@@ -76,8 +76,7 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._startup_tab(), "S&tart")
         for key, step in ((Qt.Key.Key_PageDown, 1), (Qt.Key.Key_PageUp, -1)):  # next / previous tab, as elsewhere
             QShortcut(QKeySequence(Qt.KeyboardModifier.ControlModifier | key), self,
-                      activated=lambda step=step: self.tabs.setCurrentIndex(
-                          (self.tabs.currentIndex() + step) % self.tabs.count()))
+                      lambda step=step: self._step_tab(step))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
                                    | QDialogButtonBox.StandardButton.RestoreDefaults)
         buttons.accepted.connect(self.accept)
@@ -178,6 +177,9 @@ class SettingsDialog(QDialog):
         self._chords[action.value] = text
         self.recorders[action].setText(text)
         self._tell(f"{action.label.rstrip('…')}: {text or 'no hotkey'}")
+
+    def _step_tab(self, step: int) -> None:
+        self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())
 
     def _show_preset(self) -> None:
         self.preset_text.blockSignals(True)
