@@ -251,3 +251,19 @@ def launch(desktop: Desktop, tmp_path: Path) -> Iterator[Callable[..., AppRun]]:
         if run.process.poll() is None:
             run.process.kill()
             run.process.wait(10)
+
+
+@pytest.fixture
+def xev(desktop: Desktop) -> Iterator[Callable[[], XevWindow]]:
+    """openbox on the desktop, and a function that starts xev and focuses its window."""
+    desktop.start_window_manager()
+    made: list[XevWindow] = []
+
+    def focus() -> XevWindow:
+        window = XevWindow(desktop)
+        made.append(window)
+        return window
+
+    yield focus
+    for window in made:
+        window.close()

@@ -7,27 +7,10 @@ import shutil
 
 import pytest
 
-from conftest import XevWindow
-
 FAKE = ("--fake", "--first-chunk-delay", "0.05", "--chunk-delay", "0.02")
 
 pytestmark = pytest.mark.skipif(shutil.which("openbox") is None or shutil.which("xev") is None,
                                 reason="needs openbox and xev (x11-utils); scripts/test.sh installs them")
-
-
-@pytest.fixture
-def xev(desktop):
-    desktop.start_window_manager()
-    made: list[XevWindow] = []
-
-    def focus() -> XevWindow:
-        window = XevWindow(desktop)
-        made.append(window)
-        return window
-
-    yield focus
-    for window in made:
-        window.close()
 
 
 def ready(app) -> None:
