@@ -1,4 +1,4 @@
-"""Global hotkeys: chord parsing and validation, default chords, and the pynput listener (imported lazily)."""
+"""Global hotkeys: chords, their defaults, and the listener that keeps bound chords from the focused program."""
 
 from inkscope_desktop.hotkeys.chords import Chord, parse_bindings, validate_bindings
 from inkscope_desktop.hotkeys.defaults import default_bindings

@@ -15,6 +15,13 @@ _KEY_ADVICE = ("Use Ctrl, Alt, Shift or Super with one key: a letter, a digit, F
                "an arrow, Home, End, PageUp, PageDown, Insert, Delete, Backspace, PrintScreen, Pause, Menu, "
                "or punctuation such as Comma or Period.")
 _GUARD_MODIFIERS = frozenset({Modifier.CTRL, Modifier.ALT, Modifier.SUPER})
+_CTRL, _ALT, _SHIFT = Modifier.CTRL, Modifier.ALT, Modifier.SHIFT
+NAVIGATION_CHORDS: dict[tuple[frozenset[Modifier], str], str] = {
+    **{(frozenset(mods), key): "switching tabs" for mods in ({_CTRL}, {_CTRL, _SHIFT}) for key in ("tab",)},
+    **{(frozenset({_CTRL}), key): "switching tabs" for key in ("page_up", "page_down")},
+    **{(frozenset(mods), "tab"): "switching windows" for mods in ({_ALT}, {_ALT, _SHIFT})},
+}
+"""Chords every program and desktop navigates with, and what a hotkey on them would take over."""
 
 
 @dataclass(frozen=True)
@@ -90,7 +97,11 @@ class Chord:
 
 
 def _check_not_typing(chord: Chord) -> None:
-    """Refuse chords that would take over ordinary typing or an app's own keys in every window."""
+    """Refuse chords that would take over ordinary typing, navigation, or an app's own keys in every window."""
+    taken_over = NAVIGATION_CHORDS.get((chord.modifiers, chord.key))
+    if taken_over is not None:
+        raise HotkeyError(f"{chord.label()} cannot be a hotkey: it would take over {taken_over} in every app.",
+                          f"Choose a chord with a letter, for example {_EXAMPLE}.")
     if chord.modifiers & _GUARD_MODIFIERS or chord.spec.may_stand_alone:
         return
     advice = (f"Add Ctrl, Alt or Super, for example Ctrl+Alt+Shift+{chord.spec.display}; "

@@ -32,9 +32,10 @@ def default_modifiers(platform: str | None = None) -> str:
 def default_bindings(platform: str | None = None) -> dict[Action, Chord]:
     """A fresh mapping of every action to its default chord on ``platform`` (``sys.platform`` if omitted).
 
-    Family: Ctrl+Alt+Shift+letter on Linux and Windows, Ctrl+Shift+Command+letter on macOS. pynput listens
-    without grabbing (XRecord on X11, a low-level hook on Windows), so the focused app sees the chord too: a
-    default must be free in the desktop *and* rarely used by apps.
+    Family: Ctrl+Alt+Shift+letter on Linux and Windows, Ctrl+Shift+Command+letter on macOS. The listener takes
+    its chords (an X grab, a Windows RegisterHotKey, the macOS event tap), so the focused app never gets
+    them: a default must be free in the desktop (or it is reported as taken) *and* rarely used by apps, whose
+    own shortcut would stop working while Inkscope runs.
 
     | Action | Linux / Windows | macOS | why this key |
     |---|---|---|---|

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import string
 from collections.abc import Mapping
 from enum import Enum
 from typing import Any, Union
@@ -12,35 +11,24 @@ from inkscope_desktop.hotkeys.keys import KEYS_BY_CHAR, KEYS_BY_PYNPUT_NAME, PYN
 KeyToken = Union[Modifier, str]
 """A modifier, or the canonical name of a non-modifier key ("d", "f12", "page_up")."""
 
-_WINDOWS_VK: dict[int, str] = {
-    **{ord(c): c.lower() for c in string.ascii_uppercase + string.digits},
-    **{0x7C + n: f"f{13 + n}" for n in range(12)},
-    0xBA: "semicolon", 0xBB: "equal", 0xBC: "comma", 0xBD: "minus", 0xBE: "period", 0xBF: "slash",
-    0xC0: "grave", 0xDB: "left_bracket", 0xDC: "backslash", 0xDD: "right_bracket", 0xDE: "apostrophe",
-}
-"""Windows virtual-key codes of keys that pynput reports as characters (which Ctrl and Shift distort)."""
-
 
 class KeyTranslator:
     """Maps a pynput ``Key`` or ``KeyCode`` to ``(token, identity)``, or None for keys hotkeys ignore.
 
     ``identity`` tells the physical key apart (left and right Ctrl) so releasing one of two held Ctrl keys
     keeps Ctrl held. On X11, ``vk`` is a keysym: ``keysyms`` maps keysyms to tokens, ``unshift`` maps a
-    shifted keysym back to its key's unshifted one. On Windows, ``vk`` is a virtual-key code.
+    shifted keysym back to its key's unshifted one. Elsewhere (macOS) keys are known by their character.
+    Windows needs no translation: RegisterHotKey matches chords itself (see ``win32_hotkeys``).
     """
 
-    def __init__(self, keysyms: Mapping[int, KeyToken] | None = None, unshift: Mapping[int, int] | None = None,
-                 windows_vk: bool = False) -> None:
+    def __init__(self, keysyms: Mapping[int, KeyToken] | None = None, unshift: Mapping[int, int] | None = None) -> None:
         self._keysyms = dict(keysyms or {})
         self._unshift = dict(unshift or {})
-        self._windows_vk = windows_vk
 
     @classmethod
-    def for_platform(cls, platform: str, keymap: Any = None) -> KeyTranslator:
-        """The translator for ``platform``; on X11 pass the ``X11Keymap`` read at start."""
-        if keymap is not None:
-            return cls(keymap.tokens, keymap.unshift)
-        return cls(windows_vk=platform in ("win32", "cygwin"))
+    def for_keymap(cls, keymap: Any = None) -> KeyTranslator:
+        """The translator for the ``X11Keymap`` read at start, or by character where there is none."""
+        return cls(keymap.tokens, keymap.unshift) if keymap is not None else cls()
 
     def translate(self, key: Any) -> tuple[KeyToken, object] | None:
         if key is None:
@@ -68,9 +56,6 @@ class KeyTranslator:
     def _by_vk(self, vk: int | None) -> tuple[KeyToken, object] | None:
         if not vk:
             return None
-        if self._windows_vk:
-            name = _WINDOWS_VK.get(vk)
-            return (name, vk) if name else None
         keysym = self._unshift.get(vk, vk)
         token = self._keysyms.get(keysym)
         return (token, keysym) if token is not None else None

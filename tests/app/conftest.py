@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import re
 import shutil
 import signal
 import subprocess
@@ -38,6 +39,7 @@ class Desktop:
         self.server = XvfbServer(width, height).start()
         self.conn = xdisplay.Display(self.server.display)  # keeps the server from resetting between clients
         self.trayer: subprocess.Popen | None = None
+        self.window_manager: subprocess.Popen | None = None
 
     @property
     def display(self) -> str:
@@ -55,6 +57,26 @@ class Desktop:
                 raise RuntimeError("trayer did not take the system-tray selection")
             time.sleep(0.02)
 
+    def start_window_manager(self) -> None:
+        """openbox, once it manages new windows (it drops map requests made while it starts)."""
+        from Xlib import X
+
+        self.window_manager = subprocess.Popen(["openbox", "--sm-disable"], env={**os.environ, "DISPLAY": self.display},
+                                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        root = self.conn.screen().root
+        check, extents = self.conn.intern_atom("_NET_SUPPORTING_WM_CHECK"), self.conn.intern_atom("_NET_FRAME_EXTENTS")
+        probe = root.create_window(0, 0, 10, 10, 0, self.conn.screen().root_depth, X.InputOutput, X.CopyFromParent)
+        deadline = time.monotonic() + 15
+        while root.get_full_property(check, X.AnyPropertyType) is None or \
+                probe.get_full_property(extents, X.AnyPropertyType) is None:
+            if time.monotonic() > deadline or self.window_manager.poll() is not None:
+                raise RuntimeError("openbox did not start managing windows")
+            probe.map()
+            self.conn.sync()
+            time.sleep(0.1)
+        probe.destroy()
+        self.conn.sync()
+
     def key(self, *keys: str) -> None:
         subprocess.run(["xdotool", "key", *keys], env={**os.environ, "DISPLAY": self.display}, check=True,
                        timeout=10)
@@ -64,11 +86,61 @@ class Desktop:
                        check=True, timeout=20)
 
     def close(self) -> None:
-        if self.trayer is not None:
-            self.trayer.terminate()
-            self.trayer.wait(10)
+        for helper in (self.trayer, self.window_manager):
+            if helper is not None:
+                helper.terminate()
+                helper.wait(10)
         self.conn.close()
         self.server.stop()
+
+
+class XevWindow:
+    """``xev`` logging the key events its focused window gets: the program a user is working in."""
+
+    SENTINEL = "x"
+
+    def __init__(self, desktop: Desktop, name: str = "inkscope-test-xev") -> None:
+        self.desktop = desktop
+        env = {**os.environ, "DISPLAY": desktop.display}
+        self.process = subprocess.Popen(["xev", "-event", "keyboard", "-name", name], env=env,
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self._keys: queue.Queue[tuple[str, str]] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        found = subprocess.run(["xdotool", "search", "--sync", "--name", f"^{name}$"], env=env, capture_output=True,
+                               text=True, timeout=20, check=True)
+        self.window_id = found.stdout.split()[0]
+        subprocess.run(["xdotool", "windowactivate", "--sync", self.window_id], env=env, check=True, timeout=20)
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        kind = ""
+        for line in self.process.stdout:
+            if line.startswith(("KeyPress event", "KeyRelease event")):
+                kind = line.split()[0]
+            elif kind and (found := re.search(r"\(keysym 0x[0-9a-f]+, ([^)]+)\)", line)):
+                self._keys.put((kind, found.group(1)))
+                kind = ""
+
+    def keys_until_sentinel(self, timeout_s: float = 10.0) -> list[tuple[str, str]]:
+        """Press the sentinel key; the (KeyPress or KeyRelease, keysym name) xev logged before it. X delivers
+        events in order, so a key not logged before the sentinel never reached the window."""
+        self.desktop.key(self.SENTINEL)
+        logged: list[tuple[str, str]] = []
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                kind, name = self._keys.get(timeout=max(deadline - time.monotonic(), 0.01))
+            except queue.Empty:
+                raise AssertionError(f"xev did not log the sentinel key; it logged {logged}") from None
+            if name == self.SENTINEL:
+                if kind == "KeyRelease":
+                    return logged
+                continue
+            logged.append((kind, name))
+
+    def close(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)
 
 
 class AppRun:
@@ -184,3 +256,19 @@ def launch(desktop: Desktop, tmp_path: Path) -> Iterator[Callable[..., AppRun]]:
         if run.process.poll() is None:
             run.process.kill()
             run.process.wait(10)
+
+
+@pytest.fixture
+def xev(desktop: Desktop) -> Iterator[Callable[[], XevWindow]]:
+    """openbox on the desktop, and a function that starts xev and focuses its window."""
+    desktop.start_window_manager()
+    made: list[XevWindow] = []
+
+    def focus() -> XevWindow:
+        window = XevWindow(desktop)
+        made.append(window)
+        return window
+
+    yield focus
+    for window in made:
+        window.close()

@@ -16,7 +16,7 @@ import pytest
 
 from inkscope_desktop.testing.xserver import XvfbServer
 
-from hotkey_harness import ActionInbox
+from hotkey_harness import ActionInbox, KeyLogger
 
 
 @pytest.fixture(scope="module")
@@ -67,3 +67,11 @@ def make_listener(x_env: dict[str, str], inbox: ActionInbox) -> Iterator[Callabl
     yield make
     for listener in made:
         assert listener.stop(), "the listener thread did not end"
+
+
+@pytest.fixture
+def key_logger(x_env: dict[str, str]) -> Iterator[KeyLogger]:
+    """A focused X window that logs the key events it gets (the program the user is working in)."""
+    logger = KeyLogger(x_env["DISPLAY"])
+    yield logger
+    logger.close()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from inkscope_desktop.core.actions import Action
 from inkscope_desktop.core.errors import HotkeyError
 from inkscope_desktop.hotkeys import Chord, Modifier, parse_bindings, validate_bindings
+from inkscope_desktop.hotkeys.chords import NAVIGATION_CHORDS
 from inkscope_desktop.hotkeys.keys import KEY_ALIASES, KEYS, MODIFIER_ALIASES
 
 PLATFORMS = ["linux", "win32", "darwin"]
@@ -20,6 +21,7 @@ def chords(draw) -> Chord:
     modifiers = draw(st.sets(st.sampled_from(list(Modifier))))
     if not KEYS[key].may_stand_alone and not modifiers & {Modifier.CTRL, Modifier.ALT, Modifier.SUPER}:
         modifiers.add(draw(st.sampled_from([Modifier.CTRL, Modifier.ALT, Modifier.SUPER])))
+    assume((frozenset(modifiers), key) not in NAVIGATION_CHORDS)
     return Chord(frozenset(modifiers), key)
 
 
@@ -103,6 +105,13 @@ def test_platform_labels_use_the_names_users_know():
     ("shift+1", "typing a symbol"),
     ("shift+f5", "take over Shift+F5"),
     ("shift+enter", "take over Shift+Enter"),
+    ("ctrl+tab", "Ctrl+Tab cannot be a hotkey: it would take over switching tabs"),
+    ("ctrl+shift+tab", "take over switching tabs"),
+    ("ctrl+pgup", "take over switching tabs"),
+    ("ctrl+page_down", "take over switching tabs"),
+    ("alt+tab", "take over switching windows"),
+    ("esc", "take over Esc"),
+    ("tab", "take over Tab"),
 ])
 def test_nonsense_gets_a_one_line_error_with_advice(text, says):
     with pytest.raises(HotkeyError) as caught:

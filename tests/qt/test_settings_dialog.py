@@ -61,6 +61,62 @@ def test_backspace_unbinds_and_tab_still_moves_on(qtbot, dialog):
     assert recorder.text() == "" and not recorder.hasFocus()
 
 
+CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+NO_MODIFIER, KEYPAD = Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier
+NAVIGATION = [  # (key, modifiers, what it does in the dialog)
+    (Qt.Key.Key_Tab, NO_MODIFIER, "focus"), (Qt.Key.Key_Backtab, SHIFT, "focus"),
+    (Qt.Key.Key_Tab, CTRL, "tab"), (Qt.Key.Key_Backtab, CTRL | SHIFT, "tab"), (Qt.Key.Key_Tab, CTRL | SHIFT, "tab"),
+    (Qt.Key.Key_PageDown, CTRL, "tab"), (Qt.Key.Key_PageUp, CTRL, "tab"),
+    (Qt.Key.Key_Escape, NO_MODIFIER, "cancel"), (Qt.Key.Key_Return, NO_MODIFIER, "ok"),
+    (Qt.Key.Key_Enter, KEYPAD, "ok"),
+]
+
+
+@pytest.mark.parametrize("key, modifiers, meaning", NAVIGATION,
+                         ids=["Tab", "Shift+Tab", "Ctrl+Tab", "Ctrl+Shift+Backtab", "Ctrl+Shift+Tab", "Ctrl+PageDown",
+                              "Ctrl+PageUp", "Esc", "Enter", "keypad-Enter"])
+def test_navigation_keys_keep_their_meaning_and_are_never_recorded(qtbot, dialog, key, modifiers, meaning):
+    dialog.activateWindow()  # the dialog's shortcuts work in its active window, as when a user opens it
+    qtbot.waitActive(dialog)
+    dialog.tabs.setCurrentIndex(0)
+    recorder = dialog.recorders[Action.DESCRIBE_WINDOW]
+    recorder.setFocus()
+    qtbot.keyClick(recorder, key, modifiers)
+    assert recorder.text() == "Ctrl+Alt+Shift+W" and not dialog.message.startswith("Error")
+    assert dialog.settings().hotkeys == HotkeySettings()
+    if meaning == "focus":
+        assert not recorder.hasFocus() and dialog.isVisible()
+    elif meaning == "tab":
+        forward = key == Qt.Key.Key_PageDown or (key == Qt.Key.Key_Tab and modifiers == CTRL)
+        assert dialog.tabs.currentIndex() == (1 if forward else dialog.tabs.count() - 1)
+    elif meaning == "cancel":
+        assert not dialog.isVisible() and dialog.result() == SettingsDialog.DialogCode.Rejected
+    else:
+        assert not dialog.isVisible() and dialog.result() == SettingsDialog.DialogCode.Accepted
+        assert dialog.result_settings == Settings()
+
+
+def test_ctrl_page_down_and_up_walk_the_tabs_from_any_field(qtbot, dialog):
+    dialog.activateWindow()
+    qtbot.waitActive(dialog)
+    dialog.tabs.setCurrentIndex(1)
+    dialog.rate.setFocus()
+    qtbot.keyClick(dialog.rate, Qt.Key.Key_PageDown, CTRL)
+    assert dialog.tabs.currentIndex() == 2
+    qtbot.keyClick(dialog.preset_text, Qt.Key.Key_PageUp, CTRL)
+    assert dialog.tabs.currentIndex() == 1 and dialog.rate.value() == Settings().speech.rate
+
+
+def test_a_hotkey_field_says_how_to_record_a_chord(dialog):
+    recorder = dialog.recorders[Action.REPEAT_LAST]
+    description = recorder.accessibleDescription()
+    assert "Ctrl+Alt+Shift" in description and "Backspace" in description
+    for key in ("Tab", "Ctrl+Tab", "Esc", "Enter"):
+        assert key in description
+    recorder.setText("")
+    assert "press" in recorder.placeholderText().lower()
+
+
 def test_every_field_is_read_back(qtbot, dialog):
     dialog.route.setCurrentIndex(dialog.route.findData("own-voice"))
     dialog.voice.setCurrentIndex(dialog.voice.findData("english"))

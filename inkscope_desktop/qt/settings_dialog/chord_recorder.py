@@ -8,8 +8,6 @@ from PySide6.QtWidgets import QLineEdit, QWidget
 
 _MODIFIER_KEYS = {Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Shift, Qt.Key.Key_Meta, Qt.Key.Key_AltGr,
                   Qt.Key.Key_Super_L, Qt.Key.Key_Super_R, Qt.Key.Key_Hyper_L, Qt.Key.Key_Hyper_R}
-#: Keys that keep their usual meaning in the field, so the dialog stays usable by keyboard.
-_PASSED_ON = {Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Escape}
 _CLEARING = {Qt.Key.Key_Backspace, Qt.Key.Key_Delete}
 _NAMES = {
     Qt.Key.Key_Return: "Enter", Qt.Key.Key_Enter: "Enter", Qt.Key.Key_Space: "Space", Qt.Key.Key_Print: "PrintScreen",
@@ -18,6 +16,26 @@ _NAMES = {
     Qt.Key.Key_Semicolon: "Semicolon", Qt.Key.Key_Apostrophe: "Apostrophe", Qt.Key.Key_BracketLeft: "BracketLeft",
     Qt.Key.Key_BracketRight: "BracketRight", Qt.Key.Key_Backslash: "Backslash", Qt.Key.Key_QuoteLeft: "Grave",
 }
+
+
+_CTRL, _SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+_NONE = Qt.KeyboardModifier.NoModifier
+_DIALOG_KEYS = {
+    Qt.Key.Key_Tab: {_NONE, _SHIFT, _CTRL, _CTRL | _SHIFT},  # next / previous field; next / previous tab
+    Qt.Key.Key_Backtab: {_SHIFT, _CTRL | _SHIFT},
+    Qt.Key.Key_PageUp: {_CTRL}, Qt.Key.Key_PageDown: {_CTRL},  # previous / next tab
+    Qt.Key.Key_Escape: {_NONE}, Qt.Key.Key_Return: {_NONE}, Qt.Key.Key_Enter: {_NONE},  # Cancel, OK
+}
+HOW_TO_RECORD = ("Press the new key combination, for example Ctrl+Alt+Shift+D. Backspace removes the hotkey. "
+                 "Tab, Shift+Tab, Ctrl+Tab, Ctrl+PageUp, Ctrl+PageDown, Esc and Enter are not recorded: they move "
+                 "on, change the tab, cancel or press OK, as everywhere in the dialog.")
+
+
+def is_dialog_key(key: int, modifiers: Qt.KeyboardModifier) -> bool:
+    """True for the keys a dialog runs on (Tab, Ctrl+Tab, Ctrl+PageUp/PageDown, Esc, Enter): never a hotkey."""
+    modifiers &= ~Qt.KeyboardModifier.KeypadModifier  # the keypad's Enter is Enter
+    allowed = _DIALOG_KEYS.get(Qt.Key(key)) if key in {k.value for k in _DIALOG_KEYS} else None
+    return allowed is not None and modifiers in allowed
 
 
 def chord_text(key: int, modifiers: Qt.KeyboardModifier) -> str:
@@ -35,7 +53,9 @@ def chord_text(key: int, modifiers: Qt.KeyboardModifier) -> str:
 class ChordRecorder(QLineEdit):
     """Read-only; pressing a chord here emits ``chord_pressed(text)``. Backspace or Delete emits "" (unbind).
 
-    Tab, Shift+Tab and Esc keep their usual meaning, so nobody gets stuck in the field. The chord is not
+    The dialog's own keys (``is_dialog_key``) are never recorded: the field ignores them, so they reach the
+    dialog and keep their meaning there (Tab moves on, Ctrl+Tab changes the tab, Esc cancels, Enter presses
+    OK), and nobody gets stuck in the field. Its accessible description says so. Any other chord is not
     checked here: the dialog validates it and says what is wrong.
     """
 
@@ -45,13 +65,13 @@ class ChordRecorder(QLineEdit):
         super().__init__(text, parent)
         self.setReadOnly(True)
         self.setAccessibleName(name)
-        self.setAccessibleDescription("Press the new key combination. Backspace removes the hotkey.")
-        self.setPlaceholderText("No hotkey")
+        self.setAccessibleDescription(HOW_TO_RECORD)
+        self.setPlaceholderText("No hotkey: press a key combination to set one")
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         key = event.key()
-        if key in _PASSED_ON and not event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier:
-            super().keyPressEvent(event)
+        if is_dialog_key(key, event.modifiers()):
+            event.ignore()  # on to the tab widget and the dialog, which give it its usual meaning
             return
         if key in _MODIFIER_KEYS or key == Qt.Key.Key_unknown:
             return

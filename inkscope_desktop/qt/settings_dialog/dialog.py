@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QLineEdit, QPlainTextEdit, QTabWidget, QVBoxLayout,
                                QWidget)
 
@@ -72,6 +74,9 @@ class SettingsDialog(QDialog):
         self.video_page = VideoSettingsPage(settings.video)
         self.tabs.addTab(self.video_page, "&Video")
         self.tabs.addTab(self._startup_tab(), "S&tart")
+        for key, step in ((Qt.Key.Key_PageDown, 1), (Qt.Key.Key_PageUp, -1)):  # next / previous tab, as elsewhere
+            QShortcut(QKeySequence(Qt.KeyboardModifier.ControlModifier | key), self,
+                      lambda step=step: self._step_tab(step))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
                                    | QDialogButtonBox.StandardButton.RestoreDefaults)
         buttons.accepted.connect(self.accept)
@@ -85,8 +90,9 @@ class SettingsDialog(QDialog):
 
     # --- tabs ------------------------------------------------------------------------------------
     def _hotkeys_tab(self) -> QWidget:
-        page, form = form_page("Press a key combination in a field to bind it; Backspace removes it. "
-                               "Hotkeys are paused while this dialog is open.")
+        page, form = form_page("Press a key combination in a field to bind it; Backspace removes it. Tab, "
+                               "Ctrl+Tab, Esc and Enter keep their usual meaning. Hotkeys are paused while this "
+                               "dialog is open.")
         self.recorders: dict[Action, ChordRecorder] = {}
         for action in Action:
             recorder = ChordRecorder(self._chords[action.value], f"Hotkey for {action.label.rstrip('…')}")
@@ -171,6 +177,9 @@ class SettingsDialog(QDialog):
         self._chords[action.value] = text
         self.recorders[action].setText(text)
         self._tell(f"{action.label.rstrip('…')}: {text or 'no hotkey'}")
+
+    def _step_tab(self, step: int) -> None:
+        self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())
 
     def _show_preset(self) -> None:
         self.preset_text.blockSignals(True)
