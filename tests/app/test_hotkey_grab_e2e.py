@@ -50,7 +50,7 @@ def test_a_chord_another_program_holds_is_reported_once_and_the_others_work(desk
         desktop.start_tray()
         app = launch(*FAKE)
         ready(app)
-        taken = [e for e in app.events if e["event"] == "status" and e["is_error"]]
+        taken = [e for e in app.events if e["event"] == "message" and e["is_error"]]
         assert len(taken) == 1, taken
         assert "Ctrl+Alt+Shift+G (Describe region) is already taken by another program" in taken[0]["text"]
         assert "\n" not in taken[0]["text"]
