@@ -16,12 +16,8 @@ from inkscope_desktop.core.actions import Action
 from inkscope_desktop.core.errors import InkscopeError
 from inkscope_desktop.core.prompts import DEFAULT_PRESET, PRESETS
 from inkscope_desktop.core.types import Detail
-from inkscope_desktop.engines.hub.model_source import DEFAULT_MODEL_ID
+from inkscope_desktop.core.vocabulary import DEFAULT_MODEL_ID, EXIT_ERROR, EXIT_INTERRUPTED
 
-#: Exit statuses: 1 when some input could not be described, 2 for usage, model or setup errors.
-EXIT_INPUT_FAILED = 1
-EXIT_ERROR = 2
-EXIT_INTERRUPTED = 130
 
 
 def build_parser() -> argparse.ArgumentParser:

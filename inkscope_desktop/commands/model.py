@@ -25,7 +25,8 @@ def run_model(args: argparse.Namespace) -> int:
 
 def _check_remote(args: argparse.Namespace) -> int:
     """One line: whether the server (from the options, else the settings) serves the model; exit 1 if not."""
-    from inkscope_desktop.engines.remote.api_keys import DEFAULT_API_KEY_ENV, read_api_key
+    from inkscope_desktop.core.vocabulary import DEFAULT_API_KEY_ENV
+    from inkscope_desktop.engines.remote.api_keys import read_api_key
     from inkscope_desktop.engines.remote.check import check_server
     from inkscope_desktop.settings.store import SettingsStore
 

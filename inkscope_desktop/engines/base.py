@@ -10,7 +10,7 @@ from collections.abc import Callable, Generator
 from inkscope_desktop.core.blank import blank_colour, blank_notice
 from inkscope_desktop.core.stream import CaptionStream
 from inkscope_desktop.core.types import CaptionRequest, CaptionResult, StopReason, Timings
-from inkscope_desktop.engines.hub.model_source import ProgressCallback
+from inkscope_desktop.engines.hub.progress import ProgressCallback
 
 
 class CaptionEngine(ABC):

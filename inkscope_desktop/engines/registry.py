@@ -31,12 +31,13 @@ def create_engine(
 
         return FakeEngine()
     if name == "qwen2-vl":
-        from inkscope_desktop.engines.hub.model_source import DEFAULT_MODEL_ID
+        from inkscope_desktop.core.vocabulary import DEFAULT_MODEL_ID
         from inkscope_desktop.engines.local.qwen2vl import Qwen2VLEngine
 
         return Qwen2VLEngine(model or DEFAULT_MODEL_ID, device=device, dtype=dtype, offline=offline)
     if name == "remote":
-        from inkscope_desktop.engines.remote.engine import DEFAULT_API_KEY_ENV, DEFAULT_TIMEOUT_S, RemoteEngine
+        from inkscope_desktop.core.vocabulary import DEFAULT_API_KEY_ENV
+        from inkscope_desktop.engines.remote.engine import DEFAULT_TIMEOUT_S, RemoteEngine
 
         if not base_url or not model:
             raise InkscopeError("The remote engine needs the server's URL and the model's name.",

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from inkscope_desktop.core.actions import Action
 from inkscope_desktop.core.errors import InkscopeError
+from inkscope_desktop.core.vocabulary import EXIT_ERROR
 from inkscope_desktop.qt.assembly import AppParts, build_parts
 from inkscope_desktop.qt.runtime.process import display_problem, quit_on_signals
 from inkscope_desktop.qt.widgets.icons import IconState, app_icon, prefers_high_contrast
@@ -24,8 +25,6 @@ if TYPE_CHECKING:
 
 __all__ = ["NO_TRAY_STATUS", "InkscopeApp", "run_app"]
 
-#: Exit status when the app cannot start (no display, an unsafe instance folder).
-EXIT_ERROR = 2
 NO_TRAY_STATUS = "No system tray was found, so Inkscope runs in this window. Its menu is in the menu bar."
 LOAD_POLL_MS = 20
 LOAD_DELAY_CAP_MS = 1500

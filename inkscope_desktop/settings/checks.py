@@ -14,13 +14,11 @@ from typing import Any
 from inkscope_desktop.core.actions import Action
 from inkscope_desktop.core.errors import HotkeyError, SettingsError
 from inkscope_desktop.core.types import Detail
-from inkscope_desktop.engines.local.torch_device import DEVICES
+from inkscope_desktop.core.vocabulary import DEVICES, ROUTE_ALIASES, SpeechRoute
 from inkscope_desktop.hotkeys.chords import Chord, action_name
 
-#: Who speaks captions; the values are those of ``inkscope_desktop.speech.settings.SpeechRoute``.
-SPEECH_ROUTES = ("auto", "screen-reader", "own-voice", "off")
-#: Other names accepted for a route (the dialog calls "off" Silent).
-ROUTE_ALIASES = {"silent": "off", "none": "off", "screen reader": "screen-reader", "own voice": "own-voice"}
+#: Who speaks captions, as the settings file writes it.
+SPEECH_ROUTES = tuple(route.value for route in SpeechRoute)
 MAX_PRESET_NAME = 40
 
 _DEVICE_INDEX = re.compile(r"^\d{1,3}$")

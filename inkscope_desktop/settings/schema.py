@@ -17,7 +17,7 @@ from inkscope_desktop.core.actions import Action
 from inkscope_desktop.core.errors import HotkeyError
 from inkscope_desktop.core.prompts import PRESETS
 from inkscope_desktop.core.types import Detail
-from inkscope_desktop.engines.hub.model_source import DEFAULT_MODEL_ID
+from inkscope_desktop.core.vocabulary import DEFAULT_MODEL_ID, DEFAULT_RATE, RATE_RANGE
 from inkscope_desktop.hotkeys.chords import Chord, validate_bindings
 from inkscope_desktop.hotkeys.defaults import default_bindings
 from inkscope_desktop.settings import checks
@@ -26,10 +26,6 @@ from inkscope_desktop.settings.checks import SPEECH_ROUTES, find_conflicts  # no
 #: The version of the settings layout this code writes; ``migrations.py`` brings older files up to it.
 SCHEMA_VERSION = 2  # 2: the video group and the recent-screen action
 
-#: Words per minute the own voice may be set to (espeak-ng accepts 80 to 450).
-RATE_RANGE = (80, 450)
-#: The default speech rate in words per minute.
-DEFAULT_RATE = 185
 DEFAULT_PRESET = "screen"
 MAX_RETENTION_DAYS = 36_500
 MAX_HISTORY_ENTRIES = 1_000_000

@@ -7,13 +7,13 @@ from inkscope_desktop.speech.audio import AudioSink, CommandPlayer, FolderSink, 
 from inkscope_desktop.speech.base import QueuedSpeaker, Speaker, SpeechError
 from inkscope_desktop.speech.narrator import Narrator
 from inkscope_desktop.speech.routes import choose_speaker
-from inkscope_desktop.speech.settings import SpeechRoute, SpeechSettings
+from inkscope_desktop.speech.speaker_config import SpeechRoute, SpeakerConfig
 from inkscope_desktop.speech.silent import SilentSpeaker
 from inkscope_desktop.speech.splitter import SentenceSplitter, speakable, split_sentences
 from inkscope_desktop.speech.synthesis import list_voices
 
 __all__ = [
     "AudioSink", "CommandPlayer", "FolderSink", "Narrator", "QueuedSpeaker", "SentenceSplitter", "SilentSpeaker",
-    "Speaker", "SpeechError", "SpeechRoute", "SpeechSettings", "choose_speaker", "find_player", "speakable",
+    "Speaker", "SpeechError", "SpeechRoute", "SpeakerConfig", "choose_speaker", "find_player", "speakable",
     "list_voices", "split_sentences",
 ]

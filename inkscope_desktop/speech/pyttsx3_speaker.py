@@ -18,7 +18,7 @@ from pathlib import Path
 
 from inkscope_desktop.speech.audio import AudioSink, find_player
 from inkscope_desktop.speech.base import QueuedSpeaker, SpeechError
-from inkscope_desktop.speech.settings import SpeechSettings
+from inkscope_desktop.speech.speaker_config import SpeakerConfig
 from inkscope_desktop.speech.splitter import split_sentences
 from inkscope_desktop.speech.synthesis import SynthesisProcess, voice_advice
 
@@ -39,10 +39,10 @@ class Pyttsx3Speaker(QueuedSpeaker):
 
     name = "pyttsx3"
 
-    def __init__(self, settings: SpeechSettings | None = None, *, sink: AudioSink | None = None,
+    def __init__(self, settings: SpeakerConfig | None = None, *, sink: AudioSink | None = None,
                  driver: str | None = None, python: str | None = None) -> None:
         super().__init__()
-        settings = settings or SpeechSettings()
+        settings = settings or SpeakerConfig()
         self.settings = settings
         self._sink = sink
         self._driver = driver

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from inkscope_desktop.speech.audio import AudioSink
 from inkscope_desktop.speech.base import Speaker, SpeechError
-from inkscope_desktop.speech.settings import SpeechRoute, SpeechSettings
+from inkscope_desktop.speech.speaker_config import SpeechRoute, SpeakerConfig
 from inkscope_desktop.speech.silent import SilentSpeaker
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ def linux_screen_reader_running(proc: str = "/proc") -> bool:
     return False
 
 
-def screen_reader_routes(settings: SpeechSettings, *, require_running_reader: bool) -> list[Speaker]:
+def screen_reader_routes(settings: SpeakerConfig, *, require_running_reader: bool) -> list[Speaker]:
     """This platform's screen reader routes, best first (NVDA on Windows, speech-dispatcher on Linux)."""
     if sys.platform == "win32":
         from inkscope_desktop.speech.nvda_speaker import NvdaSpeaker
@@ -56,10 +56,10 @@ def screen_reader_routes(settings: SpeechSettings, *, require_running_reader: bo
     return []
 
 
-def candidate_speakers(settings: SpeechSettings | None = None, *, extra_screen_reader_routes: Sequence[Speaker] = (),
+def candidate_speakers(settings: SpeakerConfig | None = None, *, extra_screen_reader_routes: Sequence[Speaker] = (),
                        sink: AudioSink | None = None) -> list[Speaker]:
     """The speakers ``choose_speaker`` tries for ``settings``, in order (the silent one not included)."""
-    settings = settings or SpeechSettings()
+    settings = settings or SpeakerConfig()
     route = settings.route
     if route is SpeechRoute.OFF:
         return []
@@ -74,14 +74,14 @@ def candidate_speakers(settings: SpeechSettings | None = None, *, extra_screen_r
     return speakers
 
 
-def choose_speaker(settings: SpeechSettings | None = None, *, extra_screen_reader_routes: Sequence[Speaker] = (),
+def choose_speaker(settings: SpeakerConfig | None = None, *, extra_screen_reader_routes: Sequence[Speaker] = (),
                    sink: AudioSink | None = None) -> Speaker:
     """The first available speaker for ``settings``, else a SilentSpeaker with the reason.
 
     ``extra_screen_reader_routes`` are tried after the platform's own screen reader routes (the Qt
     accessibility announcement speaker goes here); ``sink`` is passed to the own voice.
     """
-    settings = settings or SpeechSettings()
+    settings = settings or SpeakerConfig()
     problem: SpeechError | None = None
     for speaker in candidate_speakers(settings, extra_screen_reader_routes=extra_screen_reader_routes, sink=sink):
         try:

@@ -10,7 +10,7 @@ from inkscope_desktop.core.actions import Action
 from inkscope_desktop.core.errors import SettingsError
 from inkscope_desktop.core.prompts import PRESETS
 from inkscope_desktop.core.types import Detail
-from inkscope_desktop.engines.hub.model_source import DEFAULT_MODEL_ID
+from inkscope_desktop.core.vocabulary import DEFAULT_MODEL_ID
 from inkscope_desktop.hotkeys.defaults import default_bindings
 from inkscope_desktop.settings import (SCHEMA_VERSION, HotkeySettings, ModelSettings, PrivacySettings, PromptSettings,
                                        Settings, SpeechSettings, StartupSettings, find_conflicts)

@@ -13,7 +13,7 @@ from inkscope_desktop.speech import pyttsx3_speaker
 from inkscope_desktop.speech.audio import CommandPlayer, FolderSink
 from inkscope_desktop.speech.base import SpeechError
 from inkscope_desktop.speech.pyttsx3_speaker import MAX_SYNTH_CHARS, Pyttsx3Speaker
-from inkscope_desktop.speech.settings import SpeechSettings
+from inkscope_desktop.speech.speaker_config import SpeakerConfig
 
 LONG_TEXT = " ".join(["The window shows a long list of files with their names, sizes and dates."] * 6)
 #: The longest piece synthesized in one go: a second or so of synthesis, to be cut off in the middle.
@@ -72,8 +72,8 @@ def test_each_piece_becomes_real_audio_in_order(make_speaker, tmp_path):
 def test_rate_and_volume_settings_shape_the_audio(make_speaker, tmp_path):
     text = "The quick brown fox jumps over the lazy dog near the river bank."
     facts = {}
-    for name, settings in {"slow": SpeechSettings(rate=110), "fast": SpeechSettings(rate=400),
-                           "quiet": SpeechSettings(rate=110, volume=0.2)}.items():
+    for name, settings in {"slow": SpeakerConfig(rate=110), "fast": SpeakerConfig(rate=400),
+                           "quiet": SpeakerConfig(rate=110, volume=0.2)}.items():
         speaker = make_speaker(settings=settings, sink=FolderSink(tmp_path / name))
         speaker.speak(text)
         assert speaker.wait_until_done(30)
@@ -83,7 +83,7 @@ def test_rate_and_volume_settings_shape_the_audio(make_speaker, tmp_path):
 
 
 def test_an_unknown_voice_falls_back_to_the_default_with_a_warning(make_speaker, tmp_path):
-    speaker = make_speaker(settings=SpeechSettings(voice="no-such-voice"), sink=FolderSink(tmp_path))
+    speaker = make_speaker(settings=SpeakerConfig(voice="no-such-voice"), sink=FolderSink(tmp_path))
     speaker.speak("Still spoken.")
     assert speaker.wait_until_done(30)
     assert wav_facts(next(tmp_path.glob("*.wav"))).rms > 300

@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import Literal
 
 from inkscope_desktop.core.errors import ModelError, ModelNotFoundError
-from inkscope_desktop.engines.hub.progress import ProgressCallback  # noqa: F401  (re-exported)
-
-DEFAULT_MODEL_ID = "prithivMLmods/Inkscope-Captions-2B-0526"
+from inkscope_desktop.core.vocabulary import DEFAULT_MODEL_ID
+from inkscope_desktop.engines.hub.progress import ProgressCallback
 
 #: The repository files we download and accept: configs, safetensors weights, tokenizer and chat template.
 MODEL_FILE_PATTERNS: tuple[str, ...] = (

@@ -26,7 +26,8 @@ from inkscope_desktop.engines.local import gpu_memory
 from inkscope_desktop.engines.base import CaptionEngine, ProgressCallback
 from inkscope_desktop.engines.local.generation import POLL_S, GenerateRun, GenerationThread, token_streamer
 from inkscope_desktop.engines.local.image_reuse import ImageReuse, image_processor_device
-from inkscope_desktop.engines.hub.model_source import DEFAULT_MODEL_ID, resolve_model
+from inkscope_desktop.core.vocabulary import DEFAULT_MODEL_ID
+from inkscope_desktop.engines.hub.model_source import resolve_model
 from inkscope_desktop.engines.local.torch_device import pick_device, pick_dtype
 from inkscope_desktop.engines.local.video_inputs import decode_video_items, processor_video_kwargs
 

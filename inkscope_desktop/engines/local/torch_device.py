@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from inkscope_desktop.core.errors import ModelError
+from inkscope_desktop.core.vocabulary import DEVICES
 
-DEVICES = ("auto", "cuda", "mps", "cpu")
 DTYPES = ("auto", "bfloat16", "float16", "float32")
 
 

@@ -15,12 +15,12 @@ import urllib.parse
 from typing import Any
 
 from inkscope_desktop.core.errors import InkscopeError
+from inkscope_desktop.core.vocabulary import DEFAULT_API_KEY_ENV
 
 log = logging.getLogger(__name__)
 
 #: The keyring service name every key is saved under.
 SERVICE = "inkscope-desktop"
-DEFAULT_API_KEY_ENV = "INKSCOPE_API_KEY"
 
 
 class ApiKeyError(InkscopeError):

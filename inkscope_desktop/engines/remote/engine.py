@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from inkscope_desktop.core.errors import GenerationError, ModelError, VideoError
 from inkscope_desktop.core.prompts import build_messages
 from inkscope_desktop.core.types import CaptionRequest, CaptionResult, Detail, StopReason, Timings
+from inkscope_desktop.core.vocabulary import DEFAULT_API_KEY_ENV
 from inkscope_desktop.engines.remote.api_keys import read_api_key
 from inkscope_desktop.engines.base import CaptionEngine, ProgressCallback
 from inkscope_desktop.engines.remote.stream import CallSettings, ChatCompletionCall, StreamEnd
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DEFAULT_API_KEY_ENV = "INKSCOPE_API_KEY"
 DEFAULT_TIMEOUT_S = 60.0
 #: How often the consumer wakes while waiting for the server, to notice a cancel.
 POLL_S = 0.05

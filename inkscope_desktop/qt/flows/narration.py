@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAccessible
 
 from inkscope_desktop.core.actions import Action
+from inkscope_desktop.core.vocabulary import SpeechRoute
 from inkscope_desktop.qt.runtime.thread_bridge import ThreadBridge
-from inkscope_desktop.speech import Narrator, SilentSpeaker, Speaker, SpeechError, SpeechSettings, choose_speaker
+from inkscope_desktop.speech import Narrator, SilentSpeaker, Speaker, SpeakerConfig, SpeechError, choose_speaker
 
 if TYPE_CHECKING:
     from inkscope_desktop.core.types import CaptionResult
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from inkscope_desktop.qt.runtime.jobs import CaptionJob
     from inkscope_desktop.qt.widgets.announcer import Announcer
     from inkscope_desktop.qt.widgets.caption_window import CaptionWindow
-    from inkscope_desktop.settings import SpeechSettings as SpeechChoice
+    from inkscope_desktop.settings import SpeechSettings
 
 
 class AnnouncementSpeaker(Speaker):
@@ -54,9 +55,10 @@ class AnnouncementSpeaker(Speaker):
         return False
 
 
-def speech_settings(choice: SpeechChoice) -> SpeechSettings:
+def speaker_config(choice: SpeechSettings) -> SpeakerConfig:
     """The speech package's settings for the user's choice in the settings file."""
-    return SpeechSettings(route=choice.route, voice=choice.voice or "", rate=choice.rate, volume=choice.volume)
+    return SpeakerConfig(route=SpeechRoute.parse(choice.route), voice=choice.voice or "", rate=choice.rate,
+                         volume=choice.volume)
 
 
 class Narration:
@@ -69,7 +71,7 @@ class Narration:
     It owns the action "repeat last". GUI thread only (the narrator has its own thread).
     """
 
-    def __init__(self, window: CaptionWindow, describe: DescribeFlow, choice: SpeechChoice,
+    def __init__(self, window: CaptionWindow, describe: DescribeFlow, choice: SpeechSettings,
                  make_narrator: Callable[..., Narrator] = Narrator) -> None:
         self._window = window
         self._problems = ThreadBridge(self._problem)
@@ -85,21 +87,21 @@ class Narration:
     def register_actions(self, registry: ActionRegistry) -> None:
         registry.register(Action.REPEAT_LAST, self.repeat_last)
 
-    def _speaker_factory(self, choice: SpeechChoice) -> Callable[[], Speaker]:
+    def _speaker_factory(self, choice: SpeechSettings) -> Callable[[], Speaker]:
         announcer = self._window.announcer
-        settings = speech_settings(choice)
+        settings = speaker_config(choice)
         return lambda: choose_speaker(settings, extra_screen_reader_routes=[AnnouncementSpeaker(announcer)])
 
-    def use(self, choice: SpeechChoice) -> None:
+    def use(self, choice: SpeechSettings) -> None:
         """New speech settings (a settings listener): a new speaker from the next piece on."""
         if choice != self._choice:
             self._choice = choice
             self.narrator.use(self._speaker_factory(choice))
 
     @property
-    def settings(self) -> SpeechSettings:
+    def settings(self) -> SpeakerConfig:
         """The speech package's settings in use."""
-        return speech_settings(self._choice)
+        return speaker_config(self._choice)
 
     @property
     def speaks_automatically(self) -> bool:

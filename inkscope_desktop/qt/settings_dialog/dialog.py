@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QLineEdit, QPl
 
 from inkscope_desktop.core.actions import Action
 from inkscope_desktop.core.errors import InkscopeError
+from inkscope_desktop.core.vocabulary import RATE_RANGE, SpeechRoute
 from inkscope_desktop.engines.remote.api_keys import ApiKeyStore
 from inkscope_desktop.qt.widgets.announcer import Announcer
 from inkscope_desktop.qt.settings_dialog.chord_recorder import ChordRecorder
@@ -27,8 +28,10 @@ from inkscope_desktop.qt.settings_dialog.video_page import VideoSettingsPage
 from inkscope_desktop.settings import (HotkeySettings, PromptSettings, RemoteSettings, Settings, SpeechSettings,
                                        StartupSettings)
 
-ROUTES = (("auto", "Automatic: the screen reader if one runs, else Inkscope's own voice"),
-          ("screen-reader", "The screen reader"), ("own-voice", "Inkscope's own voice"), ("off", "Silent"))
+_ROUTE_LABELS = {SpeechRoute.AUTO: "Automatic: the screen reader if one runs, else Inkscope's own voice",
+                 SpeechRoute.SCREEN_READER: "The screen reader", SpeechRoute.OWN_VOICE: "Inkscope's own voice",
+                 SpeechRoute.OFF: "Silent"}
+ROUTES = tuple((route.value, _ROUTE_LABELS[route]) for route in SpeechRoute)
 
 
 class SettingsDialog(QDialog):
@@ -106,7 +109,7 @@ class SettingsDialog(QDialog):
         page, form = form_page("Who speaks the captions, and how Inkscope's own voice sounds.")
         self.route = combo("Speak with", ROUTES, speech.route)
         self.voice = combo("Voice", (("", "System default"), *voices), speech.voice or "")
-        self.rate = spin("Speech rate in words per minute", 80, 450, speech.rate)
+        self.rate = spin("Speech rate in words per minute", *RATE_RANGE, speech.rate)
         self.volume = spin("Volume in percent", 0, 100, round(speech.volume * 100))
         self.speak_automatically = check("Speak each new caption as it is written", speech.speak_automatically)
         for label, widget in (("Speak &with", self.route), ("&Voice", self.voice),

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLineEdit, QProgressBar,
 
 from inkscope_desktop.core.errors import InkscopeError
 from inkscope_desktop.core.types import Detail
+from inkscope_desktop.core import vocabulary
 from inkscope_desktop.engines.remote.api_keys import ApiKeyStore
 from inkscope_desktop.qt.widgets.announcer import is_alive
 from inkscope_desktop.qt.settings_dialog.api_key_field import ApiKeyField
@@ -18,8 +19,9 @@ from inkscope_desktop.qt.settings_dialog.form import add_row, check, combo, form
 from inkscope_desktop.qt.runtime.thread_bridge import ThreadBridge
 from inkscope_desktop.settings import ModelSettings, RemoteSettings
 
-DEVICES = (("auto", "Automatic (GPU when there is one)"), ("cuda", "NVIDIA GPU (CUDA)"),
-           ("mps", "Apple GPU (MPS)"), ("cpu", "Processor (slow)"))
+_DEVICE_LABELS = {"auto": "Automatic (GPU when there is one)", "cuda": "NVIDIA GPU (CUDA)", "mps": "Apple GPU (MPS)",
+                  "cpu": "Processor (slow)"}
+DEVICES = tuple((name, _DEVICE_LABELS[name]) for name in vocabulary.DEVICES)
 DETAILS = ((Detail.LOW, "Low: fastest"), (Detail.NORMAL, "Normal: screen text legible"),
            (Detail.HIGH, "High: small print, slowest"))
 
