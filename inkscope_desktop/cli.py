@@ -17,6 +17,7 @@ from inkscope_desktop.core.errors import InkscopeError
 from inkscope_desktop.core.prompts import DEFAULT_PRESET, PRESETS
 from inkscope_desktop.core.types import Detail
 from inkscope_desktop.core.vocabulary import DEFAULT_MODEL_ID, EXIT_ERROR, EXIT_INTERRUPTED
+from inkscope_desktop.engines.registry import ENGINES, engine_names
 
 
 
@@ -50,9 +51,8 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--device", default="auto", help="auto, cuda, cuda:N, mps or cpu (default: auto)")
     group.add_argument("--dtype", default="auto", help="auto, bfloat16, float16 or float32 (default: auto)")
     group.add_argument("--offline", action="store_true", help="never touch the network (like HF_HUB_OFFLINE=1)")
-    group.add_argument("--engine", choices=("qwen2-vl", "fake", "remote"), default="qwen2-vl",
-                       help="'fake' streams a scripted caption without a model, for demos and tests; 'remote' "
-                            "asks an OpenAI-compatible server (vLLM, SGLang, llama.cpp, Ollama)")
+    group.add_argument("--engine", choices=engine_names(), default=engine_names()[0],
+                       help="; ".join(f"'{entry.name}': {entry.summary}" for entry in ENGINES))
     remote = parser.add_argument_group("remote engine (--engine remote)")
     remote.add_argument("--base-url", metavar="URL", help="the server's API root, e.g. http://127.0.0.1:8000/v1")
     remote.add_argument("--remote-model", metavar="NAME", help="the model's name on the server")

@@ -13,7 +13,8 @@ from PIL import Image
 
 from inkscope_desktop.capture.geometry import Rect
 from inkscope_desktop.capture.session import display_unreachable_error, uses_x11, x_display_name
-from inkscope_desktop.core.errors import CaptureError
+from inkscope_desktop.core.errors import CaptureError, InkscopeError
+from inkscope_desktop.core.plugins import first_available
 
 if TYPE_CHECKING:
     from mss import MSS
@@ -31,9 +32,12 @@ class PixelSource(ABC):
     coordinates (macOS Retina); the capturer scales it to ``rect.size``.
     """
 
-    @staticmethod
-    def is_available() -> bool:
-        return True
+    #: Short name for logs ("mss", "image", "none").
+    name = "pixel source"
+
+    def availability_problem(self) -> CaptureError | None:
+        """Why this source cannot capture here (a missing library), or None; asking connects to nothing."""
+        return None
 
     @abstractmethod
     def monitors(self) -> list[Rect]:
@@ -67,9 +71,12 @@ class MssPixelSource(PixelSource):
         self._instances: list[tuple[threading.Thread, MSS]] = []
         self._generation = 0
 
-    @staticmethod
-    def is_available() -> bool:
-        return importlib.util.find_spec("mss") is not None
+    name = "mss"
+
+    def availability_problem(self) -> CaptureError | None:
+        if importlib.util.find_spec("mss") is None:
+            return CaptureError("The screen capture library mss is not installed.", "Install it with: pip install mss")
+        return None
 
     def monitors(self) -> list[Rect]:
         mss_monitors = self._with_instance(lambda sct: list(sct.monitors))
@@ -160,12 +167,38 @@ def _close_quietly(sct: "MSS") -> None:
         log.debug("Closing an mss instance failed", exc_info=True)
 
 
+class NullPixelSource(PixelSource):
+    """Ends the list of pixel sources: every capture is the one-line ``reason`` no source could capture."""
+
+    name = "none"
+
+    def __init__(self, reason: CaptureError | None = None) -> None:
+        self.reason = reason or CaptureError("The screen cannot be captured on this system.")
+
+    def monitors(self) -> list[Rect]:
+        raise self.reason
+
+    def grab(self, rect: Rect) -> Image.Image:
+        raise self.reason
+
+
+def create_pixel_source(display: str | None = None) -> PixelSource:
+    """The first pixel source that can capture here (mss), else the null one with the reason."""
+    def null(reason: InkscopeError | None) -> PixelSource:
+        return NullPixelSource(reason if isinstance(reason, CaptureError) or reason is None
+                               else CaptureError(reason.message, reason.advice))
+
+    return first_available([MssPixelSource(display)], null, kind="pixel source")
+
+
 class ImagePixelSource(PixelSource):
     """An image standing in for the virtual desktop, for tests and demos.
 
     ``desktop`` covers the virtual desktop from ``origin`` on; ``monitors`` default to one monitor the
     size of the image. With ``scale`` 2, grabs come back at twice the size, as on a Retina screen.
     """
+
+    name = "image"
 
     def __init__(self, desktop: Image.Image, monitors: list[Rect] | None = None, origin: tuple[int, int] = (0, 0),
                  scale: int = 1) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from inkscope_desktop.capture.geometry import Rect
 from inkscope_desktop.capture.window_system import ActiveWindow, WindowNotFound, WindowSystem
+from inkscope_desktop.core.errors import CaptureError
 
 ON_SCREEN_ONLY = 1 << 0  # kCGWindowListOptionOnScreenOnly
 EXCLUDE_DESKTOP_ELEMENTS = 1 << 4  # kCGWindowListExcludeDesktopElements
@@ -43,8 +44,13 @@ class QuartzWindowSystem(WindowSystem):
         self._api: Any = None
         self._objc: Any = None
 
-    @staticmethod
-    def is_available() -> bool:
+    name = "quartz"
+
+    def availability_problem(self) -> CaptureError | None:
+        return None if sys.platform == "darwin" else CaptureError("This is not macOS.")
+
+    @property
+    def is_native_here(self) -> bool:
         return sys.platform == "darwin"
 
     def active_window(self) -> ActiveWindow:

@@ -9,7 +9,7 @@ from PIL import Image
 
 from inkscope_desktop.capture.captured_image import CapturedImage, CaptureSource
 from inkscope_desktop.capture.geometry import Rect, monitor_at
-from inkscope_desktop.capture.pixel_sources import ImagePixelSource, MssPixelSource, PixelSource
+from inkscope_desktop.capture.pixel_sources import ImagePixelSource, PixelSource, create_pixel_source
 from inkscope_desktop.capture.window_system import (
     ActiveWindow, FakeWindowSystem, WindowNotFound, WindowSystem, create_window_system,
 )
@@ -33,7 +33,7 @@ class ScreenCapturer:
 
     def __init__(self, pixels: PixelSource | None = None, windows: WindowSystem | None = None, *,
                  display: str | None = None) -> None:
-        self._pixels = pixels if pixels is not None else MssPixelSource(display)
+        self._pixels = pixels if pixels is not None else create_pixel_source(display)
         self._windows = windows if windows is not None else create_window_system(display)
 
     # --- what is there -------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from typing import Any
 
 from inkscope_desktop.capture.geometry import Rect
 from inkscope_desktop.capture.window_system import ActiveWindow, WindowNotFound, WindowSystem
+from inkscope_desktop.core.errors import CaptureError
 
 #: DwmGetWindowAttribute: the visible frame, without the invisible resize borders of Windows 10 and 11.
 DWMWA_EXTENDED_FRAME_BOUNDS = 9
@@ -30,8 +31,13 @@ class Win32WindowSystem(WindowSystem):
     def __init__(self) -> None:
         self._api: Any = None
 
-    @staticmethod
-    def is_available() -> bool:
+    name = "win32"
+
+    def availability_problem(self) -> CaptureError | None:
+        return None if sys.platform == "win32" else CaptureError("This is not Windows.")
+
+    @property
+    def is_native_here(self) -> bool:
         return sys.platform == "win32"
 
     def active_window(self) -> ActiveWindow:

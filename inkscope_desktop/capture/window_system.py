@@ -6,6 +6,8 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 from inkscope_desktop.capture.geometry import Rect
+from inkscope_desktop.core.errors import CaptureError, InkscopeError
+from inkscope_desktop.core.plugins import first_available
 
 
 @dataclass(frozen=True)
@@ -32,8 +34,17 @@ class WindowSystem(ABC):
     the same virtual-desktop coordinates as the pixel source.
     """
 
-    @staticmethod
-    def is_available() -> bool:
+    #: Short name for logs ("x11", "win32", "quartz", "none").
+    name = "window system"
+
+    def availability_problem(self) -> CaptureError | None:
+        """Why this back-end cannot run here (another platform, a missing library), or None. Building a back-end
+        connects to nothing, so asking is cheap."""
+        return None
+
+    @property
+    def is_native_here(self) -> bool:
+        """Whether this is the platform's own back-end (its problem is then the one worth telling)."""
         return True
 
     @abstractmethod
@@ -50,6 +61,8 @@ class WindowSystem(ABC):
 
 class NullWindowSystem(WindowSystem):
     """Knows nothing: where no back-end works, captures fall back to the first screen."""
+
+    name = "none"
 
     def __init__(self, reason: str = "Active-window capture is not supported on this system") -> None:
         self._reason = reason
@@ -77,18 +90,23 @@ class FakeWindowSystem(WindowSystem):
         return self.pointer
 
 
-def create_window_system(display: str | None = None) -> WindowSystem:
-    """The first available back-end for this platform, ending with the null one.
-
-    ``display`` names the X display (X11 only; ``None`` means ``$DISPLAY`` at each call).
-    """
+def window_system_candidates(display: str | None = None) -> list[WindowSystem]:
+    """The back-ends in priority order (building one connects to nothing)."""
     from inkscope_desktop.capture.quartz_window_system import QuartzWindowSystem
     from inkscope_desktop.capture.win32_window_system import Win32WindowSystem
     from inkscope_desktop.capture.x11_window_system import X11WindowSystem
 
-    if X11WindowSystem.is_available():
-        return X11WindowSystem(display)
-    for backend in (Win32WindowSystem, QuartzWindowSystem):
-        if backend.is_available():
-            return backend()
-    return NullWindowSystem()
+    return [X11WindowSystem(display), Win32WindowSystem(), QuartzWindowSystem()]
+
+
+def create_window_system(display: str | None = None) -> WindowSystem:
+    """The first available back-end for this platform, ending with the null one (which carries the reason of the
+    platform's own back-end, if it has one).
+
+    ``display`` names the X display (X11 only; ``None`` means ``$DISPLAY`` at each call).
+    """
+    def null(reason: InkscopeError | None) -> WindowSystem:
+        return NullWindowSystem(reason.message.rstrip(".")) if reason is not None else NullWindowSystem()
+
+    return first_available(window_system_candidates(display), null, kind="window system",
+                           keeps_reason=lambda backend: backend.is_native_here)

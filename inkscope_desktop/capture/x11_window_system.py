@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import sys
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -35,9 +36,18 @@ class X11WindowSystem(WindowSystem):
         self._lock = threading.Lock()
         self._connections: list[tuple[threading.Thread, Display]] = []
 
-    @staticmethod
-    def is_available() -> bool:
-        return uses_x11() and importlib.util.find_spec("Xlib") is not None
+    name = "x11"
+
+    def availability_problem(self) -> CaptureError | None:
+        if not uses_x11():
+            return CaptureError("This session has no X11 display.", "Active-window capture uses X11 here.")
+        if importlib.util.find_spec("Xlib") is None:
+            return CaptureError("python-xlib is not installed.", "Install it with: pip install python-xlib")
+        return None
+
+    @property
+    def is_native_here(self) -> bool:
+        return sys.platform not in ("win32", "darwin")
 
     def active_window(self) -> ActiveWindow:
         if is_wayland_session():

@@ -1,1 +1,11 @@
-"""Plain-Python core: request and result types, prompts, image loading, the blank guard (no Qt, no torch)."""
+"""Plain-Python core (no Qt, no torch): what every other package shares.
+
+- ``types``, ``conversation``, ``prompts``: caption requests and results, follow-up turns, the prompt presets.
+- ``images``, ``blank``, ``video``, ``video_segments``: loading and checking images and videos, the blank guard.
+- ``service``, ``stream``: the caption service (one worker; the newest request wins; every job ends once) and the
+  streamed answer.
+- ``actions``, ``vocabulary``: the action names, and the speech routes, rate range, default model, devices,
+  API-key variable and exit statuses.
+- ``plugins``: the one shape of every back-end kind (``availability_problem``) and ``first_available``.
+- ``errors``: one-line errors with advice.
+"""

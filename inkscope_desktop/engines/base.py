@@ -8,6 +8,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Generator
 
 from inkscope_desktop.core.blank import blank_colour, blank_notice
+from inkscope_desktop.core.errors import InkscopeError
 from inkscope_desktop.core.stream import CaptionStream
 from inkscope_desktop.core.types import CaptionRequest, CaptionResult, StopReason, Timings
 from inkscope_desktop.engines.hub.progress import ProgressCallback
@@ -30,10 +31,10 @@ class CaptionEngine(ABC):
     #: caption service sets it so the status line can say so. None: nobody listens.
     stage_listener: Callable[[str], None] | None = None
 
-    @classmethod
-    def is_available(cls) -> bool:
-        """Whether this engine can run here at all (its libraries import)."""
-        return True
+    def availability_problem(self) -> InkscopeError | None:
+        """Why this engine cannot run here at all (its libraries are missing), in one line with advice; None when
+        it can. Cheap: nothing is imported or loaded to answer."""
+        return None
 
     @property
     @abstractmethod

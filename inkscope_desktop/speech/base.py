@@ -5,7 +5,7 @@ Threading rules for every Speaker:
 - ``speak``, ``stop`` and ``is_speaking`` are thread-safe and return at once: they only queue or signal. The
   narrator calls them from its own worker thread, never from the GUI thread; a speaker that must act on
   the GUI thread (the Qt announcement route) crosses to it with a queued signal.
-- ``is_available``, ``prepare`` and ``close`` may block briefly (probing a daemon, starting a child
+- ``availability_problem``, ``prepare`` and ``close`` may block briefly (probing a daemon, starting a child
   process); the narrator calls them on its worker thread too.
 - ``on_problem`` and ``on_piece_started`` are called on the speaker's own thread; they must only hand on.
 """
@@ -41,10 +41,6 @@ class Speaker(ABC):
     is_screen_reader_route: bool = False
     on_problem: Callable[[SpeechError], None] | None = None
     on_piece_started: Callable[[str], None] | None = None
-
-    def is_available(self) -> bool:
-        """Whether this route can speak here now."""
-        return self.availability_problem() is None
 
     def availability_problem(self) -> SpeechError | None:
         """Why this route cannot speak here (one line with advice), or None when it can."""

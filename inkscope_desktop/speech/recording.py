@@ -13,7 +13,7 @@ class RecordingSpeaker(QueuedSpeaker):
 
     ``started`` lists ``(text, perf_counter time)`` for every piece that started, ``spoken`` the texts said
     to the end, ``cut_off`` the texts stopped part-way. ``fail_with`` makes every piece fail with that error
-    (a crashed child, no audio device); ``available`` and ``problem`` set what ``is_available`` says.
+    (a crashed child, no audio device); ``problem`` is what ``availability_problem`` says.
     Lists are appended on the worker thread; read them after ``wait_until_done`` or ``stop``.
     """
 

@@ -1,7 +1,8 @@
 """Choosing a speaker: screen reader routes when one runs (and the settings allow), the own voice, silence.
 
-``choose_speaker`` probes routes in priority order and returns the first available one; the list always
-ends with a SilentSpeaker that carries the reason the wanted route could not be used. Probing may take a
+``choose_speaker`` probes routes in priority order (a list built from the platform and the route, as data) with
+``core.plugins.first_available``; the list always ends with a SilentSpeaker that carries the reason the wanted
+route could not be used. Probing may take a
 few milliseconds (a socket connect, loading a DLL): call it off the GUI thread (the narrator does).
 """
 
@@ -12,6 +13,8 @@ import os
 import sys
 from collections.abc import Sequence
 
+from inkscope_desktop.core.errors import InkscopeError
+from inkscope_desktop.core.plugins import first_available
 from inkscope_desktop.speech.audio import AudioSink
 from inkscope_desktop.speech.base import Speaker, SpeechError
 from inkscope_desktop.speech.speaker_config import SpeechRoute, SpeakerConfig
@@ -79,32 +82,22 @@ def choose_speaker(settings: SpeakerConfig | None = None, *, extra_screen_reader
     """The first available speaker for ``settings``, else a SilentSpeaker with the reason.
 
     ``extra_screen_reader_routes`` are tried after the platform's own screen reader routes (the Qt
-    accessibility announcement speaker goes here); ``sink`` is passed to the own voice.
+    accessibility announcement speaker goes here); ``sink`` is passed to the own voice. The reason kept is the
+    own voice's (in automatic mode a missing screen reader is no news), or a screen reader route's when the user
+    asked for the screen reader.
     """
     settings = settings or SpeakerConfig()
-    problem: SpeechError | None = None
-    for speaker in candidate_speakers(settings, extra_screen_reader_routes=extra_screen_reader_routes, sink=sink):
-        try:
-            reason = _unavailability(speaker)
-        except Exception as error:  # noqa: BLE001 - a broken route must not stop the others
-            log.exception("Probing the %s speaker failed", speaker.name)
-            reason = SpeechError(f"The {speaker.name} route failed ({error}).")
-        if reason is None:
-            log.info("Speech route: %s", speaker.name)
-            return speaker
-        log.info("Speech route %s not used: %s", speaker.name, reason.user_text)
-        if not speaker.is_screen_reader_route or settings.route is SpeechRoute.SCREEN_READER:
-            problem = problem or reason
-    if settings.route is SpeechRoute.SCREEN_READER and problem is None:
-        problem = SpeechError("No screen reader speech route is available.",
-                              "Start your screen reader, or choose the own voice in the speech settings.")
-    return SilentSpeaker(problem if settings.route is not SpeechRoute.OFF else None)
+    candidates = candidate_speakers(settings, extra_screen_reader_routes=extra_screen_reader_routes, sink=sink)
+    wants_reader = settings.route is SpeechRoute.SCREEN_READER
 
+    def silent(reason: InkscopeError | None) -> Speaker:
+        if settings.route is SpeechRoute.OFF:
+            return SilentSpeaker(None)
+        if wants_reader and reason is None:
+            reason = SpeechError("No screen reader speech route is available.",
+                                 "Start your screen reader, or choose the own voice in the speech settings.")
+        return SilentSpeaker(reason if reason is None or isinstance(reason, SpeechError)
+                             else SpeechError(reason.message, reason.advice))
 
-def _unavailability(speaker: Speaker) -> SpeechError | None:
-    """Why ``speaker`` cannot be used, or None; honours subclasses that override only ``is_available``."""
-    if type(speaker).is_available is Speaker.is_available:
-        return speaker.availability_problem()  # probe once
-    if speaker.is_available():
-        return None
-    return speaker.availability_problem() or SpeechError(f"The {speaker.name} speech route is not available.")
+    return first_available(candidates, silent, kind="speech route",
+                           keeps_reason=lambda speaker: wants_reader or not speaker.is_screen_reader_route)

@@ -176,3 +176,24 @@ def test_overlapping_monitors_are_grabbed_one_by_one():
     captured = ScreenCapturer(source, NullWindowSystem()).capture_all_monitors()
     assert captured.rect == Rect(0, 0, 1920, 1080)
     assert source.grabs == [Rect(0, 0, 1920, 1080)]  # the bigger monitor holds the whole desktop
+
+
+def test_without_a_capture_library_the_null_pixel_source_says_so_in_one_line(monkeypatch):
+    import importlib.util
+
+    from inkscope_desktop.capture import NullPixelSource, ScreenCapturer
+    from inkscope_desktop.core.errors import CaptureError
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "mss" else real_find_spec(name, *a))
+    capturer = ScreenCapturer(windows=capture_fake_windows())
+    assert isinstance(capturer._pixels, NullPixelSource)  # noqa: SLF001 - which source was picked
+    with pytest.raises(CaptureError, match="mss is not installed") as error:
+        capturer.capture_screen()
+    assert "\n" not in error.value.user_text and "pip install mss" in error.value.user_text
+
+
+def capture_fake_windows():
+    from inkscope_desktop.capture import FakeWindowSystem
+
+    return FakeWindowSystem()

@@ -6,6 +6,8 @@ import ast
 import os
 import subprocess
 import sys
+
+import pytest
 from pathlib import Path
 
 import inkscope_desktop.capture as capture
@@ -31,11 +33,24 @@ def test_importing_and_constructing_loads_no_heavy_or_display_library():
 
 
 def test_each_platform_back_end_says_where_it_works():
-    assert Win32WindowSystem.is_available() == (sys.platform == "win32")
-    assert QuartzWindowSystem.is_available() == (sys.platform == "darwin")
+    assert (Win32WindowSystem().availability_problem() is None) == (sys.platform == "win32")
+    assert (QuartzWindowSystem().availability_problem() is None) == (sys.platform == "darwin")
     if sys.platform.startswith("linux"):
-        assert X11WindowSystem.is_available()
+        assert X11WindowSystem().availability_problem() is None
         assert isinstance(capture.create_window_system(), X11WindowSystem)
+
+
+def test_with_no_back_end_the_null_one_carries_the_native_back_ends_reason(monkeypatch):
+    from inkscope_desktop.capture import window_system
+
+    monkeypatch.setattr(window_system, "window_system_candidates", lambda display=None: [
+        Win32WindowSystem(), X11WindowSystem(":99")])
+    monkeypatch.setattr("inkscope_desktop.capture.x11_window_system.uses_x11", lambda: False)
+    chosen = capture.create_window_system()
+    assert isinstance(chosen, capture.NullWindowSystem)
+    if sys.platform.startswith("linux"):  # the X11 back-end is this platform's own: its reason is told
+        with pytest.raises(capture.WindowNotFound, match="This session has no X11 display"):
+            chosen.active_window()
 
 
 def test_the_capture_package_keeps_to_its_layer():

@@ -38,7 +38,7 @@ def test_nvda_is_unavailable_off_windows():
 
 
 def test_available_only_while_nvda_runs():
-    assert NvdaSpeaker(library=ControllerClientDouble(is_running=True)).is_available()
+    assert NvdaSpeaker(library=ControllerClientDouble(is_running=True)).availability_problem() is None
     problem = NvdaSpeaker(library=ControllerClientDouble(is_running=False)).availability_problem()
     assert problem is not None and problem.user_text == "NVDA is not running. Start NVDA, or choose the own voice in the speech settings."
 

@@ -65,4 +65,4 @@ def test_the_silent_speaker_reports_its_reason_only():
     plain.on_problem = reasons.append
     plain.speak("hello")
     assert [r.user_text for r in reasons] == ["No voice. Install one."]
-    assert not silent.is_speaking and silent.is_available()
+    assert not silent.is_speaking and silent.availability_problem() is None

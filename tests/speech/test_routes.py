@@ -16,7 +16,7 @@ from inkscope_desktop.speech.base import SpeechError
 
 
 class ScreenReaderDouble(RecordingSpeaker):
-    """Like the Qt announcement route: says whether a screen reader listens through is_available only."""
+    """Like the Qt announcement route: available only while a screen reader listens (it overrides nothing else)."""
 
     name = "announcement"
     is_screen_reader_route = True
@@ -25,8 +25,8 @@ class ScreenReaderDouble(RecordingSpeaker):
         super().__init__()
         self.is_active = is_active
 
-    def is_available(self) -> bool:
-        return self.is_active
+    def availability_problem(self) -> SpeechError | None:
+        return None if self.is_active else SpeechError("No screen reader listens.", "Start one.")
 
 
 @pytest.fixture
@@ -93,7 +93,7 @@ def test_screen_reader_route_without_one_says_so(monkeypatch):
 
 def test_a_route_that_crashes_while_probed_is_skipped(no_orca, tmp_path):
     class Broken(ScreenReaderDouble):
-        def is_available(self) -> bool:
+        def availability_problem(self) -> SpeechError | None:
             raise RuntimeError("boom")
 
     chosen = choose_speaker(SpeakerConfig(), extra_screen_reader_routes=[Broken(True)], sink=FolderSink(tmp_path))

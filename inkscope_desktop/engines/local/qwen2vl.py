@@ -33,6 +33,10 @@ from inkscope_desktop.engines.local.video_inputs import decode_video_items, proc
 
 log = logging.getLogger(__name__)
 
+#: The modules the local model imports, and the packages that bring them.
+REQUIRED_LIBRARIES = (("torch", "torch"), ("torchvision", "torchvision"), ("transformers", "transformers"),
+                      ("qwen_vl_utils", "qwen-vl-utils"))
+
 
 class Qwen2VLEngine(CaptionEngine):
     """Runs a Qwen2-VL checkpoint (the Inkscope fine-tune by default) through Hugging Face transformers.
@@ -82,9 +86,14 @@ class Qwen2VLEngine(CaptionEngine):
         self.memory_after_load = 0
         self.last_peak_memory = 0
 
-    @classmethod
-    def is_available(cls) -> bool:
-        return all(importlib.util.find_spec(name) for name in ("torch", "transformers", "qwen_vl_utils"))
+    def availability_problem(self) -> ModelError | None:
+        """Which of the model's libraries are not installed (found without importing them), or None."""
+        missing = [package for module, package in REQUIRED_LIBRARIES if importlib.util.find_spec(module) is None]
+        if not missing:
+            return None
+        return ModelError(f"The local model needs {', '.join(missing)}, which {'is' if len(missing) == 1 else 'are'} "
+                          "not installed.", "Install Inkscope with its dependencies (pip install inkscope-desktop), "
+                          "or describe with a remote server (Settings, Model).")
 
     @property
     def is_loaded(self) -> bool:
@@ -98,11 +107,9 @@ class Qwen2VLEngine(CaptionEngine):
         if self.is_loaded:
             return
         started = time.perf_counter()
-        if not self.is_available():
-            raise ModelError(
-                "The model libraries (torch, transformers, qwen-vl-utils) are not installed.",
-                "Install them with: pip install 'inkscope-desktop'",
-            )
+        problem = self.availability_problem()
+        if problem is not None:
+            raise problem
         path = resolve_model(self.model_source, offline=self._offline, progress=progress)
         device = pick_device(self._device_preference)
         dtype = pick_dtype(device, self._dtype_preference)
