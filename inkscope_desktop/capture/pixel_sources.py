@@ -110,7 +110,7 @@ class MssPixelSource(PixelSource):
             sct = self._instance()
             try:
                 return call(sct)
-            except Exception as error:  # noqa: BLE001 - see above; the original is chained
+            except Exception as error:
                 log.info("mss failed (%s); %s", error, "giving up" if attempt else "retrying with a new instance")
                 self._discard(sct)
                 if attempt:
@@ -163,7 +163,7 @@ def _describe(error: BaseException) -> str:
 def _close_quietly(sct: "MSS") -> None:
     try:
         sct.close()
-    except Exception:  # noqa: BLE001 - mss raises when the connection was lost; it is dropped either way
+    except Exception:
         log.debug("Closing an mss instance failed", exc_info=True)
 
 

@@ -149,7 +149,7 @@ class X11WindowSystem(WindowSystem):
 def _close_quietly(conn: "Display") -> None:
     try:
         conn.close()
-    except Exception:  # noqa: BLE001 - a lost connection may fail to close; it is dropped either way
+    except Exception:
         log.debug("Closing an X connection failed", exc_info=True)
 
 

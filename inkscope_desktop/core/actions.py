@@ -16,6 +16,7 @@ class Action(str, Enum):
     ASK_FOLLOW_UP = "ask-follow-up"
     REPEAT_LAST = "repeat-last"
     STOP_SPEAKING = "stop-speaking"
+    STOP_DESCRIBING = "stop-describing"
     TOGGLE_WINDOW = "toggle-window"
     SHOW_WINDOW = "show-window"
 
@@ -43,6 +44,7 @@ _LABELS = {
     Action.ASK_FOLLOW_UP: "Ask a follow-up…",
     Action.REPEAT_LAST: "Repeat last",
     Action.STOP_SPEAKING: "Stop speaking",
+    Action.STOP_DESCRIBING: "Stop describing",
     Action.TOGGLE_WINDOW: "Show or hide window",
     Action.SHOW_WINDOW: "Show window",
 }

@@ -45,7 +45,7 @@ def first_available(candidates: Iterable[Candidate[P]], make_null: Callable[[Ink
             member = candidate() if is_factory else candidate  # type: ignore[operator,assignment]
             assert member is not None
             problem = member.availability_problem()
-        except Exception as error:  # noqa: BLE001 - a broken back-end must not stop the others
+        except Exception as error:
             log.exception("Probing a %s failed", kind)
             problem = error if isinstance(error, InkscopeError) else InkscopeError(
                 f"A {kind} failed to start ({error}).", "See the log.")

@@ -71,7 +71,7 @@ def build_messages(request: "CaptionRequest") -> list[dict[str, Any]]:
     messages: list[dict[str, Any]] = [
         {"role": "user", "content": [image_item, {"type": "text", "text": prompts[0]}]}
     ]
-    for turn, next_prompt in zip(request.history, prompts[1:]):
+    for turn, next_prompt in zip(request.history, prompts[1:], strict=True):
         messages.append({"role": "assistant", "content": [{"type": "text", "text": turn.answer}]})
         messages.append({"role": "user", "content": [{"type": "text", "text": next_prompt}]})
     return messages

@@ -223,7 +223,7 @@ class CaptionService:
         except InkscopeError as error:
             self._load_failed(error)
             return False
-        except Exception as error:  # noqa: BLE001 - shown to the user, with the log for details
+        except Exception as error:
             log.exception("Loading the model failed")
             self._load_failed(GenerationError(f"Loading the model failed ({error}).", "See the log."))
             return False
@@ -251,6 +251,6 @@ class CaptionService:
             self._emit(Finished(job.id, stream.result))
         except InkscopeError as error:
             self._emit(Failed(job.id, error))
-        except Exception as error:  # noqa: BLE001 - an engine bug must not end the worker
+        except Exception as error:
             log.exception("Caption job %d failed", job.id)
             self._emit(Failed(job.id, GenerationError(f"Describing failed ({error}).", "Try again.")))

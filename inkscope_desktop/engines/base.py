@@ -44,7 +44,7 @@ class CaptionEngine(ABC):
     def load(self, progress: ProgressCallback | None = None) -> None:
         """Load the model (downloading it first when allowed); safe to call again once loaded."""
 
-    def unload(self) -> None:
+    def unload(self) -> None:  # noqa: B027 - optional: an engine without a model has nothing to free
         """Free the model's memory; the next request loads it again."""
 
     def report_stage(self, text: str) -> None:

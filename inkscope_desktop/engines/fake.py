@@ -69,7 +69,8 @@ class FakeEngine(CaptionEngine):
             clip = request.video
             where = f" from {clip.start_s:g} s" + (f" to {clip.end_s:g} s" if clip.end_s is not None else "") \
                 if clip is not None else ""
-            return f"This is the fake engine's answer number {turn}. The video plays{where}. You asked: {request.prompt}"
+            return (f"This is the fake engine's answer number {turn}. The video plays{where}. "
+                    f"You asked: {request.prompt}")
         width, height = request.image.size
         turn = len(request.history) + 1
         return (

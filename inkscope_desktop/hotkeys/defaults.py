@@ -16,6 +16,7 @@ DEFAULT_KEYS: dict[Action, str] = {
     Action.ASK_FOLLOW_UP: "F",
     Action.REPEAT_LAST: "P",
     Action.STOP_SPEAKING: "M",
+    Action.STOP_DESCRIBING: "J",
     Action.TOGGLE_WINDOW: "K",
 }
 """The letter of each action's default chord; the modifiers depend on the platform."""
@@ -37,17 +38,21 @@ def default_bindings(platform: str | None = None) -> dict[Action, Chord]:
     them: a default must be free in the desktop (or it is reported as taken) *and* rarely used by apps, whose
     own shortcut would stop working while Inkscope runs.
 
-    | Action | Linux / Windows | macOS | why this key |
-    |---|---|---|---|
-    | Describe screen | Ctrl+Alt+Shift+D | Ctrl+Shift+Cmd+D | D for describe; Ctrl+Alt+D (show desktop on some desktops, Magnifier docked view) has no Shift, so it is a different chord |
-    | Describe active window | Ctrl+Alt+Shift+W | Ctrl+Shift+Cmd+W | W for window; free in the screen readers and desktops below |
-    | Describe region | Ctrl+Alt+Shift+G | Ctrl+Shift+Cmd+G | reGion: R is taken by GNOME's screencast (Shift+Ctrl+Alt+R) |
-    | Describe clipboard image | Ctrl+Alt+Shift+B | Ctrl+Shift+Cmd+B | clipBoard: V is LibreOffice's and JetBrains' "paste unformatted", C is JetBrains' "copy reference" |
-    | Describe the last seconds of the screen | Ctrl+Alt+Shift+H | Ctrl+Shift+Cmd+H | H for what Happened; free in the screen readers and desktops below |
-    | Ask a follow-up | Ctrl+Alt+Shift+F | Ctrl+Shift+Cmd+F | F for follow-up; free in the screen readers and desktops below |
-    | Repeat last | Ctrl+Alt+Shift+P | Ctrl+Shift+Cmd+P | P for play again / previous; L types Polish Ł on Windows (Ctrl+Alt = AltGr) |
-    | Stop speaking | Ctrl+Alt+Shift+M | Ctrl+Shift+Cmd+M | M for mute; S opens Word's Styles pane and types Ś on Polish Windows, X types Ź |
-    | Show or hide window | Ctrl+Alt+Shift+K | Ctrl+Shift+Cmd+K | inKscope; I opens Firefox's Browser Toolbox, O types Polish Ó |
+    Each default, on Linux and Windows (macOS: Ctrl+Shift+Cmd and the same letter), and why that letter:
+    - Describe screen, D: D for describe; Ctrl+Alt+D (show desktop on some desktops,
+      Magnifier's docked view) has no Shift, so it is a different chord.
+    - Describe active window, W: W for window; free in the screen readers and desktops below.
+    - Describe region, G: reGion; R is taken by GNOME's screencast (Shift+Ctrl+Alt+R).
+    - Describe clipboard image, B: clipBoard; V is LibreOffice's and JetBrains' "paste unformatted", C is
+      JetBrains' "copy reference".
+    - Describe the last seconds of the screen, H: H for what Happened; free below.
+    - Ask a follow-up, F: F for follow-up; free below.
+    - Repeat last, P: P for play again / previous; L types Polish Ł on Windows (Ctrl+Alt = AltGr).
+    - Stop speaking, M: M for mute; S opens Word's Styles pane and types Ś on Polish Windows, X types Ź.
+    - Stop describing, J: next to K (the window) and M (mute) on the home row; Q, the obvious "quiet", is half
+      of macOS's lock screen (Ctrl+Cmd+Q), U types € with AltGr on Polish and German layouts, E is € on German
+      ones; JAWS starts with Ctrl+Alt+J, which has no Shift, so it is a different chord.
+    - Show or hide window, K: inKscope; I opens Firefox's Browser Toolbox, O types Polish Ó.
 
     What the family avoids:
     - NVDA, JAWS, Narrator, Orca: their commands hang off Insert / Caps Lock (NVDA key, JAWS key, Narrator key,

@@ -123,7 +123,7 @@ class X11KeyGrabber:
             if future.set_running_or_notify_cancel():
                 try:
                     future.set_result(job())
-                except Exception as exc:  # handed to the waiting caller
+                except Exception as exc:  # noqa: BLE001 - handed to the waiting caller, who raises it
                     future.set_exception(exc)
 
     def _grab_all(self, bindings: Mapping[Action, Chord]) -> list[Action]:

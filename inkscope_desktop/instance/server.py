@@ -24,7 +24,8 @@ class InstanceServer:
     ``on_request(name)`` gets each well-formed action name and answers whether it knows it (the app's action
     registry decides; False is answered ``unknown-action``). It runs on the server thread: it must only enqueue
     (``queue.put``, emitting a Qt signal that is delivered queued) and return at once. An exception from it is
-    logged and answered ``failed``; the server keeps serving. ``start()`` raises InstanceRunningError when another instance already serves this user.
+    logged and answered ``failed``; the server keeps serving. ``start()`` raises InstanceRunningError when another
+    instance already serves this user.
     ``folder`` (or ``$INKSCOPE_RUNTIME_DIR``) replaces the endpoint folder; it is ignored on Windows.
     """
 

@@ -82,7 +82,7 @@ class AppParts:
         return self.registry.dispatch(action)
 
 
-def build_parts(store: SettingsStore, overrides: Overrides = Overrides(), *, engine: CaptionEngine | None = None,
+def build_parts(store: SettingsStore, overrides: Overrides | None = None, *, engine: CaptionEngine | None = None,
                 capturer: AppCapturer | None = None, has_tray: bool | None = None, is_high_contrast: bool = False,
                 confirm_remote: Callable[[str], bool] = ask_to_send,
                 make_narrator: Callable[..., Narrator] = Narrator,
@@ -98,6 +98,7 @@ def build_parts(store: SettingsStore, overrides: Overrides = Overrides(), *, eng
     """
     from inkscope_desktop.capture import ScreenCapturer
 
+    overrides = overrides or Overrides()
     settings = store.settings
     window = CaptionWindow()
     registry = ActionRegistry(window)

@@ -23,11 +23,21 @@ Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
-    """Version 2 adds "describe the last seconds of the screen", whose default chord a version-1 user may
-    already have given to another action: then it starts unbound, instead of the clash sending every
-    hotkey back to its default. (The new "video" group needs nothing: its defaults apply.)"""
+    """Version 2 adds "describe the last seconds of the screen" (the new "video" group needs nothing: its
+    defaults apply)."""
+    return _add_action(data, Action.DESCRIBE_RECENT_SCREEN)
+
+
+def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 3 adds "stop describing" (new settings with defaults, such as the kept images, need nothing)."""
+    return _add_action(data, Action.STOP_DESCRIBING)
+
+
+def _add_action(data: dict[str, Any], action: Action) -> dict[str, Any]:
+    """A new action whose default chord the user may already have given to another action starts unbound,
+    instead of the clash sending every hotkey back to its default."""
     hotkeys = data.get("hotkeys")
-    new = Action.DESCRIBE_RECENT_SCREEN.value
+    new = action.value
     default = HotkeySettings().chords[new]
     if not isinstance(hotkeys, dict) or new in hotkeys or not default:
         return data
@@ -43,7 +53,7 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
 
 
 #: {N: the step from version N to N+1}.
-MIGRATIONS: Mapping[int, Migration] = {1: _v1_to_v2}
+MIGRATIONS: Mapping[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 _ADVICE = "Fix the file by hand or run: inkscope-desktop config reset"
 

@@ -8,7 +8,6 @@ Reading and writing the file is ``store.py``'s job; turning dicts into settings 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from types import MappingProxyType
@@ -21,16 +20,21 @@ from inkscope_desktop.core.vocabulary import DEFAULT_MODEL_ID, DEFAULT_RATE, RAT
 from inkscope_desktop.hotkeys.chords import Chord, validate_bindings
 from inkscope_desktop.hotkeys.defaults import default_bindings
 from inkscope_desktop.settings import checks
-from inkscope_desktop.settings.checks import SPEECH_ROUTES, find_conflicts  # noqa: F401  (re-exported)
+from inkscope_desktop.settings.checks import SPEECH_ROUTES, find_conflicts
+from inkscope_desktop.settings.group import Group
+from inkscope_desktop.settings.remote_settings import RemoteSettings
+from inkscope_desktop.settings.video_settings import MAX_RECORDING_BYTES, VideoSettings
+
+__all__ = ["GROUPS", "MAX_RECORDING_BYTES", "SCHEMA_VERSION", "SPEECH_ROUTES", "HotkeySettings", "ModelSettings",
+           "PrivacySettings", "PromptSettings", "RemoteSettings", "Settings", "SpeechSettings", "StartupSettings",
+           "VideoSettings", "field_names", "find_conflicts"]
 
 #: The version of the settings layout this code writes; ``migrations.py`` brings older files up to it.
-SCHEMA_VERSION = 2  # 2: the video group and the recent-screen action
+SCHEMA_VERSION = 3  # 2: the video group and the recent-screen action; 3: the stop-describing action
 
 DEFAULT_PRESET = "screen"
 MAX_RETENTION_DAYS = 36_500
 MAX_HISTORY_ENTRIES = 1_000_000
-#: The most memory the screen recording may take (its frames, uncompressed).
-MAX_RECORDING_BYTES = 512 * 2**20
 
 
 def _default_chords() -> dict[str, str]:
@@ -38,22 +42,8 @@ def _default_chords() -> dict[str, str]:
     return {action.value: str(bindings[action]) if action in bindings else "" for action in Action}
 
 
-class _Group:
-    """Shared behaviour: run each field's check when built, then the group's own check."""
-
-    CHECKS: Mapping[str, checks.Check] = MappingProxyType({})
-
-    def __post_init__(self) -> None:
-        for name, check in self.CHECKS.items():
-            object.__setattr__(self, name, check(getattr(self, name)))
-        self._check_group()
-
-    def _check_group(self) -> None:
-        """Rules between fields (a default preset that exists, distinct chords)."""
-
-
 @dataclass(frozen=True)
-class HotkeySettings(_Group):
+class HotkeySettings(Group):
     """A chord per action, as text ("Ctrl+Alt+Shift+D"); "" leaves an action unbound.
 
     Actions missing from ``chords`` get their default chord; chords are stored normalised, and two actions may
@@ -89,7 +79,7 @@ class HotkeySettings(_Group):
 
 
 @dataclass(frozen=True)
-class SpeechSettings(_Group):
+class SpeechSettings(Group):
     """Who speaks (``route``: auto, screen-reader, own-voice, off) and the own voice's voice, rate and volume.
 
     ``voice`` is a pyttsx3 voice id or name, or None for the system's default; ``rate`` is in words per minute.
@@ -112,7 +102,7 @@ class SpeechSettings(_Group):
 
 
 @dataclass(frozen=True)
-class PromptSettings(_Group):
+class PromptSettings(Group):
     """The prompt presets (name -> text, editable), the one hotkey captions use, and the reply language."""
 
     presets: Mapping[str, str] = field(default_factory=lambda: dict(PRESETS))
@@ -139,7 +129,7 @@ class PromptSettings(_Group):
 
 
 @dataclass(frozen=True)
-class ModelSettings(_Group):
+class ModelSettings(Group):
     """The model (hub id or local folder), the device to run it on, and how many pixels it sees."""
 
     model: str = DEFAULT_MODEL_ID
@@ -154,7 +144,7 @@ class ModelSettings(_Group):
 
 
 @dataclass(frozen=True)
-class PrivacySettings(_Group):
+class PrivacySettings(Group):
     """What is kept: captions only while ``history`` is on; screenshot thumbnails only while ``thumbnails`` is on.
 
     ``retention_days`` and ``max_entries`` bound the history (0 means no limit of that kind).
@@ -174,7 +164,7 @@ class PrivacySettings(_Group):
 
 
 @dataclass(frozen=True)
-class StartupSettings(_Group):
+class StartupSettings(Group):
     """Whether the app starts when the user logs in (``autostart.py`` makes it so)."""
 
     start_at_login: bool = False
@@ -182,100 +172,8 @@ class StartupSettings(_Group):
     CHECKS = MappingProxyType({"start_at_login": checks.boolean("Start at login")})
 
 
-@dataclass(frozen=True)
-class VideoSettings(_Group):
-    """How videos are described, and the screen recording of "describe the last seconds of the screen".
-
-    The model sees ``fps`` frames a second of a video file, at most ``max_frames`` per part and each frame at
-    most ``frame_max_pixels``; a long video is described in parts of ``segment_s`` seconds (the CLI's
-    defaults). The screen is recorded ``recent_fps`` frames a second for ``recent_seconds``, each frame shrunk
-    to ``frame_max_pixels`` as it is taken and kept in memory only; ``keep_recent`` keeps the last seconds
-    recording all the time (off: the action records the next seconds instead).
-    """
-
-    fps: float = 1.0
-    max_frames: int = 64
-    frame_max_pixels: int = 360 * 420
-    segment_s: int = 60
-    recent_seconds: int = 10
-    recent_fps: float = 2.0
-    keep_recent: bool = False
-
-    CHECKS = MappingProxyType({
-        "fps": checks.number("Video frames per second", 0.1, 8.0),
-        "max_frames": checks.integer("Most video frames", 2, 768, " frames"),
-        "frame_max_pixels": checks.integer("The video frame size", 4 * 28 * 28, 1280 * 28 * 28, " pixels"),
-        "segment_s": checks.integer("The video part length", 5, 3600, " seconds"),
-        "recent_seconds": checks.integer("The screen recording length", 2, 120, " seconds"),
-        "recent_fps": checks.number("Screen recording frames per second", 0.5, 10.0),
-        "keep_recent": checks.boolean("Keep recording the last seconds"),
-    })
-
-    @property
-    def recent_frames(self) -> int:
-        """Frames a screen recording holds at most."""
-        return max(2, math.ceil(self.recent_seconds * self.recent_fps - 1e-9))
-
-    @property
-    def recent_max_bytes(self) -> int:
-        """The most memory a screen recording's frames take (RGB, 3 bytes a pixel)."""
-        return self.recent_frames * self.frame_max_pixels * 3
-
-    def _check_group(self) -> None:
-        if self.recent_max_bytes > MAX_RECORDING_BYTES:
-            raise checks.fail(f"The screen recording would hold up to {self.recent_max_bytes // 2**20} MB in memory.",
-                              "Record fewer seconds, fewer frames a second, or smaller frames "
-                              f"(at most {MAX_RECORDING_BYTES // 2**20} MB).")
-
-
-def _url_text(value: object) -> str:
-    """An http(s) address, or "" for none."""
-    if value is None or value == "":
-        return ""
-    if not isinstance(value, str) or not value.strip().lower().startswith(("http://", "https://")) or any(
-            char.isspace() for char in value.strip()):
-        raise checks.fail(f"The server address {value!r} is not an http:// or https:// address.",
-                          "Write it like http://127.0.0.1:8000/v1.")
-    return value.strip()
-
-
-@dataclass(frozen=True)
-class RemoteSettings(_Group):
-    """An OpenAI-compatible server that describes instead of this computer (``enabled``): its address, the
-    model's name there, the environment variable that holds its API key (never the key itself), a timeout.
-    ``api_key_in_keyring`` says a key for ``base_url`` was saved in the system keyring (``engines/api_keys.py``);
-    it is used when the environment variable is unset. The key itself is never in the settings.
-
-    ``confirmed_url`` is the address the user agreed to send screenshots to; another address is asked about
-    again before anything is sent.
-    """
-
-    enabled: bool = False
-    base_url: str = ""
-    model: str = ""
-    api_key_env: str = "INKSCOPE_API_KEY"
-    api_key_in_keyring: bool = False
-    timeout_s: int = 60
-    confirmed_url: str = ""
-
-    CHECKS = MappingProxyType({
-        "enabled": checks.boolean("Use a remote server"),
-        "base_url": _url_text,
-        "model": lambda value: checks.optional_text("The server's model name", 200)(value) or "",
-        "api_key_env": lambda value: checks.optional_text("The API key variable", 100)(value) or "",
-        "api_key_in_keyring": checks.boolean("API key saved in the keyring"),
-        "timeout_s": checks.integer("The server timeout", 1, 3600, " seconds"),
-        "confirmed_url": _url_text,
-    })
-
-    def _check_group(self) -> None:
-        if self.enabled and not (self.base_url and self.model):
-            raise checks.fail("A remote server needs its address and the model's name there.",
-                              "Fill in both, or turn the remote server off.")
-
-
 #: The groups of ``Settings`` by their key in the settings file, in the dialog's order.
-GROUPS: Mapping[str, type[_Group]] = MappingProxyType({
+GROUPS: Mapping[str, type[Group]] = MappingProxyType({
     "hotkeys": HotkeySettings,
     "speech": SpeechSettings,
     "prompts": PromptSettings,

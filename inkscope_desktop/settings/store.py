@@ -2,9 +2,9 @@
 
 Threading: every method takes one lock, so the store may be shared by threads; the GUI thread is the one
 that normally calls it (a load or save reads or writes one small file, a few milliseconds). ``events``'
-listeners run on the thread that called ``save``/``reset``, after the lock is released. ``Settings`` objects are immutable and
-may be handed to workers. Another process (``inkscope-desktop config reset``) changing the file is seen on
-the next ``load()``.
+listeners run on the thread that called ``save``/``reset``, after the lock is released. ``Settings`` objects
+are immutable and may be handed to workers. Another process (``inkscope-desktop config reset``) changing the
+file is seen on the next ``load()``.
 """
 
 from __future__ import annotations

@@ -46,7 +46,7 @@ class Speaker(ABC):
         """Why this route cannot speak here (one line with advice), or None when it can."""
         return None
 
-    def prepare(self) -> None:
+    def prepare(self) -> None:  # noqa: B027 - optional: most speakers need nothing ready
         """Get ready so the first piece starts quickly (start a child process, connect); optional."""
 
     @abstractmethod
@@ -192,7 +192,7 @@ class QueuedSpeaker(Speaker):
             except SpeechError as error:
                 if self._is_current(turn):
                     self._report_problem(error)
-            except Exception as error:  # noqa: BLE001 - a route's bug must not end speech for good
+            except Exception as error:
                 log.exception("The %s speaker failed", self.name)
                 if self._is_current(turn):
                     self._report_problem(SpeechError(f"Speech failed ({error}).", "See the log for details."))

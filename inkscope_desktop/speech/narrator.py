@@ -172,7 +172,7 @@ class Narrator:
                     self._close_speaker()
                     return
                 self._handle(command)
-            except Exception:  # noqa: BLE001 - the narrator must outlive any speaker bug
+            except Exception:
                 log.exception("Narration command %s failed", command[0])
             finally:
                 with self._cond:
@@ -242,7 +242,7 @@ class Narrator:
         source = self._source
         try:
             speaker = source if isinstance(source, Speaker) else source()
-        except Exception as error:  # noqa: BLE001 - reported, and tried again at the next caption
+        except Exception as error:
             log.exception("Creating the speaker failed")
             speaker = SilentSpeaker(SpeechError(f"Speech could not start ({error}).", "See the log."))
         speaker.on_problem = self._speaker_problem
@@ -251,7 +251,7 @@ class Narrator:
             speaker.prepare()
         except SpeechError as error:
             self._speaker_problem(error)
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             log.exception("Preparing the %s speaker failed", speaker.name)
             self._speaker_problem(SpeechError(f"Speech could not start ({error}).", "See the log."))
         return speaker

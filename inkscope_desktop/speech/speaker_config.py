@@ -9,7 +9,8 @@ from inkscope_desktop.core.vocabulary import DEFAULT_RATE, RATE_RANGE, SpeechRou
 
 @dataclass(frozen=True)
 class SpeakerConfig:
-    """What a speech route is built with (from the user's ``settings.SpeechSettings``); out-of-range values are clamped, an unknown route becomes AUTO, None voice "".
+    """What a speech route is built with (from the user's ``settings.SpeechSettings``); out-of-range values are
+    clamped, an unknown route becomes AUTO, None voice "".
 
     ``voice`` is a pyttsx3 voice id or name (espeak-ng: ``"gmw/en-US"``, ``"en"``, ``"de"``), or "" for the
     system's default voice. ``rate`` is in words per minute, ``volume`` from 0.0 to 1.0.

@@ -151,7 +151,7 @@ class SpeechDispatcherSpeaker(QueuedSpeaker):
         try:
             if _is_connected(client):  # a command to a dead daemon would wait for a reply forever
                 client.cancel()
-        except Exception:
+        except Exception:  # noqa: BLE001 - any failure of a dead daemon's client: start afresh next time
             self._drop_client()
 
     def _drop_client(self) -> None:
@@ -160,7 +160,7 @@ class SpeechDispatcherSpeaker(QueuedSpeaker):
         if client is not None:
             try:
                 client.close()
-            except Exception:
+            except Exception:  # noqa: BLE001 - closing a broken client: nothing more to do
                 pass
 
     def _release(self) -> None:
@@ -224,7 +224,7 @@ def import_speechd() -> ModuleType | None:
             sys.modules["speechd"] = module
             try:
                 spec.loader.exec_module(module)
-            except Exception:
+            except Exception:  # noqa: BLE001 - a broken system copy of python3-speechd: try the next
                 sys.modules.pop("speechd", None)
                 continue
             return module

@@ -26,11 +26,11 @@ def menu_text(app: InkscopeApp, action: Action) -> str:
 def test_new_settings_are_saved_and_used_at_once(qtbot, make_app, tmp_path):
     app = make_app()
     old = app.store.settings
-    new = replace(old, hotkeys=old.hotkeys.with_chord(Action.DESCRIBE_SCREEN, "Ctrl+Alt+Shift+J"),
+    new = replace(old, hotkeys=old.hotkeys.with_chord(Action.DESCRIBE_SCREEN, "Ctrl+Alt+Shift+Y"),
                   prompts=PromptSettings(default_preset="brief", language="German"))
     app.parts.settings_flow.save(new)
     assert SettingsStore(tmp_path / "settings.json").load() == new
-    assert menu_text(app, Action.DESCRIBE_SCREEN) == "Describe screen\tCtrl+Alt+Shift+J"
+    assert menu_text(app, Action.DESCRIBE_SCREEN) == "Describe screen\tCtrl+Alt+Shift+Y"
     assert app.parts.describe.options.prompt == new.prompts.prompt("brief")
     assert app.parts.describe.options.language == "German"
     assert app.window.messages()[0] == "Settings saved."

@@ -299,14 +299,14 @@ def test_an_engine_failure_shows_the_error_with_advice_and_the_next_request_work
     assert app.window.status_text().startswith("Done: ") and len(app.history) == 1
 
 
-def test_stop_speaking_stops_the_caption_and_repeat_last_says_the_last_finished_one(qtbot, make_app):
+def test_stop_describing_stops_the_caption_and_repeat_last_says_the_last_finished_one(qtbot, make_app):
     app = make_app(FirstIsLongEngine(chunk_delay_s=0.02), counting=True, show=False)
     app.dispatch(Action.REPEAT_LAST)
     qtbot.waitUntil(lambda: "There is no caption yet." in app.speaker.spoken, timeout=WAIT_MS)
     start_slow_caption(qtbot, app)
     finished = record(app.watch.caption_finished)
     with qtbot.waitSignal(app.watch.caption_stopped, timeout=WAIT_MS):
-        app.dispatch(Action.STOP_SPEAKING)
+        app.dispatch(Action.STOP_DESCRIBING)
     assert app.window.status_text() == "Stopped." and len(app.history) == 0
     qtbot.waitUntil(lambda: not app.service.is_busy, timeout=WAIT_MS)
     assert finished == [] and len(app.engine.requests) == 1 and app.window.status_text() == "Stopped."
@@ -318,11 +318,11 @@ def test_stop_speaking_stops_the_caption_and_repeat_last_says_the_last_finished_
     assert " ".join(app.speaker.spoken[spoken:]) == caption
 
 
-def test_stop_speaking_while_the_model_loads_drops_the_waiting_request(qtbot, make_app):
+def test_stop_describing_while_the_model_loads_drops_the_waiting_request(qtbot, make_app):
     app = make_app(RecordingEngine(load_delay_s=0.3), show=False)
     app.dispatch(Action.DESCRIBE_SCREEN)
     with qtbot.waitSignal(app.watch.caption_stopped, timeout=WAIT_MS):
-        app.dispatch(Action.STOP_SPEAKING)
+        app.dispatch(Action.STOP_DESCRIBING)
     assert app.window.status_text() == "Stopped."
     qtbot.waitUntil(lambda: app.window.status_text() == "Inkscope ready", timeout=WAIT_MS)
     assert app.engine.requests == []
@@ -331,11 +331,11 @@ def test_stop_speaking_while_the_model_loads_drops_the_waiting_request(qtbot, ma
     assert [r.source for r in app.engine.requests] == ["Dropped"]
 
 
-def test_stop_speaking_while_the_window_hides_for_a_capture_cancels_the_capture(qtbot, make_app):
+def test_stop_describing_while_the_window_hides_for_a_capture_cancels_the_capture(qtbot, make_app):
     app = make_app(counting=True)
     app.dispatch(Action.DESCRIBE_SCREEN)
     assert not app.window.isVisible()
-    app.dispatch(Action.STOP_SPEAKING)
+    app.dispatch(Action.STOP_DESCRIBING)
     qtbot.waitUntil(app.window.isVisible, timeout=WAIT_MS)  # shown again after the pause
     assert app.capturer.images == [] and app.engine.requests == [] and not app.service.is_busy
 
@@ -376,3 +376,38 @@ def test_errors_the_window_reports_itself_reach_error_shown(qtbot, make_app):
     QGuiApplication.clipboard().clear()
     app.dispatch(Action.DESCRIBE_CLIPBOARD)
     assert errors == [NO_CLIPBOARD_IMAGE]
+
+
+def test_stop_speaking_silences_the_voice_at_once_and_the_caption_goes_on_to_its_end_and_is_saved(qtbot, make_parts):
+    """Issue 14, item 7: a braille or low-vision reader silences the voice and keeps reading."""
+    from inkscope_desktop.speech.recording import RecordingSpeaker
+
+    speaker = RecordingSpeaker(seconds_per_char=0.05)
+    script = " ".join(f"Sentence number {i}." for i in range(30))
+    app = make_parts(RecordingEngine(script, chunk_delay_s=0.01), speaker=speaker)
+    qtbot.waitUntil(lambda: "Inkscope ready" in app.window.messages(), timeout=WAIT_MS)
+    with qtbot.waitSignal(app.watch.chunk_shown, timeout=WAIT_MS):
+        app.dispatch(Action.DESCRIBE_SCREEN)
+    qtbot.waitUntil(lambda: any(text.startswith("Sentence") for text, _ in speaker.started), timeout=WAIT_MS)
+    stopped = record(app.watch.caption_stopped)
+    with qtbot.waitSignal(app.watch.caption_finished, timeout=WAIT_MS) as finished:
+        app.dispatch(Action.STOP_SPEAKING)
+    assert stopped == [] and finished.args[0].stop_reason is StopReason.FINISHED
+    assert finished.args[0].text == script == app.window.caption_text()
+    assert app.window.status_text().startswith("Done: ")
+    history = app.window.findChild(HistoryList)
+    assert len(history) == 1 and history.entry(0).caption == script  # saved whole
+    assert app.parts.narration.narrator.wait_until_idle(5.0) and speaker.wait_until_done(5.0)
+    said = [text for text, _ in speaker.started if text.startswith("Sentence")]
+    assert len(said) < 3 and speaker.cut_off  # cut off at once; the rest of the caption was not spoken
+
+
+def test_stop_describing_ends_generation_and_speech_and_has_a_menu_item_and_a_chord(qtbot, make_parts):
+    app = make_parts(FirstIsLongEngine(chunk_delay_s=0.02))
+    menu = [action.text() for action in app.parts.menu_actions if action is not None]
+    assert "Stop describing\tCtrl+Alt+Shift+J" in menu and "Stop speaking\tCtrl+Alt+Shift+M" in menu
+    with qtbot.waitSignal(app.watch.chunk_shown, timeout=WAIT_MS):
+        app.dispatch(Action.DESCRIBE_SCREEN)
+    with qtbot.waitSignal(app.watch.caption_stopped, timeout=WAIT_MS):
+        assert app.parts.registry.dispatch("stop-describing")  # the trigger name
+    assert app.window.status_text() == "Stopped." and len(app.window.findChild(HistoryList)) == 0

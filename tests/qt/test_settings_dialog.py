@@ -34,11 +34,11 @@ def test_pressing_a_chord_in_a_field_binds_it(qtbot, dialog):
     recorder.setFocus()
     qtbot.keyClick(recorder, Qt.Key.Key_Control)  # a modifier alone records nothing
     assert recorder.text() == "Ctrl+Alt+Shift+D"
-    qtbot.keyClick(recorder, Qt.Key.Key_J, CTRL_ALT_SHIFT)
-    assert recorder.text() == "Ctrl+Alt+Shift+J"
+    qtbot.keyClick(recorder, Qt.Key.Key_Y, CTRL_ALT_SHIFT)
+    assert recorder.text() == "Ctrl+Alt+Shift+Y"
     qtbot.keyClick(dialog.recorders[Action.SHOW_WINDOW], Qt.Key.Key_F9, Qt.KeyboardModifier.ControlModifier)
     result = dialog.settings().hotkeys
-    assert result.chord(Action.DESCRIBE_SCREEN) == "Ctrl+Alt+Shift+J"
+    assert result.chord(Action.DESCRIBE_SCREEN) == "Ctrl+Alt+Shift+Y"
     assert result.chord(Action.SHOW_WINDOW) == "Ctrl+F9"
     assert dialog.message == "Show window: Ctrl+F9"  # each change is said back
 
@@ -156,7 +156,7 @@ def test_ok_with_a_bad_value_stays_open_and_says_what_to_fix(qtbot, dialog):
 
 
 def test_restore_defaults_resets_every_group(qtbot, dialog):
-    qtbot.keyClick(dialog.recorders[Action.DESCRIBE_SCREEN], Qt.Key.Key_J, CTRL_ALT_SHIFT)
+    qtbot.keyClick(dialog.recorders[Action.DESCRIBE_SCREEN], Qt.Key.Key_Y, CTRL_ALT_SHIFT)
     dialog.rate.setValue(300)
     dialog.privacy_page.history.setChecked(False)
     dialog.preset_text.setPlainText("Changed.")

@@ -164,11 +164,11 @@ def test_the_rolling_recording_is_described_at_once(qtbot, make_app):
     assert app.flow.rolling_recorder is None and not recorder.is_running
 
 
-def test_stop_speaking_cancels_a_recording(qtbot, make_app):
+def test_stop_describing_cancels_a_recording(qtbot, make_app):
     app = make_app()
     app.dispatch(Action.DESCRIBE_RECENT_SCREEN)
     assert not app.window.isVisible()
-    app.dispatch(Action.STOP_SPEAKING)
+    app.dispatch(Action.STOP_DESCRIBING)
     assert not app.flow.is_recording and app.window.isVisible()
     assert app.window.messages()[0] == "Recording stopped; nothing was described."
     qtbot.wait(2500)
@@ -222,7 +222,7 @@ def test_a_screenshot_or_stop_drops_the_videos_still_waiting(qtbot, make_app, tm
     app = make_app()
     second = write_clip(tmp_path / "second.mp4", seconds=2.0, fps=2, size=(64, 48))
     drop(app, clip, second)
-    app.dispatch(Action.STOP_SPEAKING)
+    app.dispatch(Action.STOP_DESCRIBING)
     drop(app, clip, second)
     with qtbot.waitSignal(app.watch.caption_finished, timeout=WAIT_MS) as finished:
         app.dispatch(Action.DESCRIBE_SCREEN)

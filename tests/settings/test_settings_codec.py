@@ -15,7 +15,7 @@ from inkscope_desktop.settings.codec import from_dict, to_dict
 def test_defaults_round_trip_through_json():
     data = to_dict(Settings())
     assert from_dict(json.loads(json.dumps(data))) == Settings()
-    assert data["schema_version"] == 2
+    assert data["schema_version"] == 3
     assert data["hotkeys"]["describe-screen"] == "Ctrl+Alt+Shift+D"
     assert data["model"]["detail"] == "normal"
     assert list(data) == ["schema_version", "hotkeys", "speech", "prompts", "model", "remote", "privacy", "video",

@@ -36,7 +36,7 @@ def test_the_current_version_needs_no_step():
 def test_version_1_keeps_a_users_chord_that_version_2_gives_the_new_recent_screen_action():
     old = {"schema_version": 1, "hotkeys": {"describe-screen": "ctrl+alt+shift+h", "describe-window": ""}}
     migrated = migrate(old)
-    assert migrated.from_version == 1 and migrated.data["schema_version"] == 2
+    assert migrated.from_version == 1 and migrated.data["schema_version"] == 3
     assert migrated.data["hotkeys"]["describe-recent-screen"] == ""
     settings = from_dict(migrated.data)
     assert settings.hotkeys.chord(Action.DESCRIBE_SCREEN) == "Ctrl+Alt+Shift+H"
@@ -49,6 +49,17 @@ def test_version_1_without_a_clash_gets_the_new_actions_default_chord():
     assert "describe-recent-screen" not in untouched["hotkeys"]
     assert from_dict(untouched).hotkeys.chord(Action.DESCRIBE_RECENT_SCREEN) == "Ctrl+Alt+Shift+H"
     assert MIGRATIONS[1]({"hotkeys": "not a group"}) == {"hotkeys": "not a group"}
+
+
+def test_version_2_keeps_a_users_chord_that_version_3_gives_stop_describing():
+    old = {"schema_version": 2, "hotkeys": {"repeat-last": "Ctrl+Alt+Shift+J"}}
+    migrated = migrate(old)
+    assert migrated.data["schema_version"] == 3 and migrated.data["hotkeys"]["stop-describing"] == ""
+    settings = from_dict(migrated.data)
+    assert settings.hotkeys.chord(Action.REPEAT_LAST) == "Ctrl+Alt+Shift+J"
+    assert settings.hotkeys.chord(Action.STOP_DESCRIBING) == ""
+    fresh = from_dict(migrate({"schema_version": 2, "hotkeys": {}}).data)
+    assert fresh.hotkeys.chord(Action.STOP_DESCRIBING) == "Ctrl+Alt+Shift+J"
 
 
 def test_steps_run_in_order_from_the_files_version_without_changing_the_input():

@@ -39,7 +39,7 @@ def test_save_then_load_round_trips_in_a_human_readable_file(tmp_path):
     store.save(changed)
     assert SettingsStore(store.path).load() == changed
     text = store.path.read_text(encoding="utf-8")
-    assert text.startswith('{\n  "schema_version": 2,\n  "hotkeys": {\n    "describe-screen": "Ctrl+Alt+Shift+D"')
+    assert text.startswith('{\n  "schema_version": 3,\n  "hotkeys": {\n    "describe-screen": "Ctrl+Alt+Shift+D"')
     assert '"rate": 240' in text and text.endswith("}\n")
     assert json.loads(text) == to_dict(changed)
     assert _files(tmp_path) == ["settings.json"]  # no temporary file left behind
@@ -169,7 +169,7 @@ def test_invalid_values_are_kept_aside_and_only_they_are_defaulted(tmp_path):
 
 def test_a_partial_file_keeps_its_values_without_notice(tmp_path):
     path = tmp_path / "settings.json"
-    text = '{"schema_version": 2, "speech": {"volume": 0.25}, "startup": {"start_at_login": true}, "extra": 1}'
+    text = '{"schema_version": 3, "speech": {"volume": 0.25}, "startup": {"start_at_login": true}, "extra": 1}'
     path.write_text(text)
     store = SettingsStore(path)
     settings = store.load()

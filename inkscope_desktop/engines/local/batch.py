@@ -114,7 +114,7 @@ def _run(engine: "Qwen2VLEngine", items: list[CaptionRequest | InkscopeError],
                 outcomes[index] = _alone(engine, items[index])  # type: ignore[arg-type]
             start += len(chunk)
             continue
-        outcomes.update(zip(chunk, results))
+        outcomes.update(zip(chunk, results, strict=True))
         start += len(chunk)
     for index in range(len(items)):
         yield outcomes[index]

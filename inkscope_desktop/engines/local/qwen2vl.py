@@ -24,6 +24,7 @@ from inkscope_desktop.core.types import (
 from inkscope_desktop.engines.local import fast_path as fast_path_module
 from inkscope_desktop.engines.local import gpu_memory
 from inkscope_desktop.engines.base import CaptionEngine, ProgressCallback
+from inkscope_desktop.engines.local.loading import load_model, warm_up_image
 from inkscope_desktop.engines.local.generation import POLL_S, GenerateRun, GenerationThread, token_streamer
 from inkscope_desktop.engines.local.image_reuse import ImageReuse, image_processor_device
 from inkscope_desktop.core.vocabulary import DEFAULT_MODEL_ID
@@ -113,29 +114,7 @@ class Qwen2VLEngine(CaptionEngine):
         path = resolve_model(self.model_source, offline=self._offline, progress=progress)
         device = pick_device(self._device_preference)
         dtype = pick_dtype(device, self._dtype_preference)
-        from transformers import AutoProcessor, Qwen2VLForConditionalGeneration
-        from transformers.utils import logging as transformers_logging
-
-        transformers_logging.disable_progress_bar()  # callers show their own status; keep stderr clean
-        try:
-            model = Qwen2VLForConditionalGeneration.from_pretrained(
-                path,
-                dtype=dtype,
-                attn_implementation="sdpa",
-                use_safetensors=True,
-                trust_remote_code=False,
-                local_files_only=True,
-            )
-            processor = AutoProcessor.from_pretrained(path, trust_remote_code=False, local_files_only=True)
-        except (OSError, ValueError, KeyError, RuntimeError) as error:
-            raise ModelError(
-                f"The model in {path} could not be loaded ({type(error).__name__}: {error}).",
-                "Download it again with: inkscope-desktop model download, or choose another model folder.",
-            ) from error
-        try:
-            model = model.to(device).eval()
-        except RuntimeError as error:
-            raise gpu_memory.load_memory_error(error, "loading") from error
+        model, processor = load_model(path, device, dtype)
         self._model, self._processor = model, processor
         self._worker = GenerationThread()
         self._reuse = ImageReuse(model, processor)
@@ -177,7 +156,7 @@ class Qwen2VLEngine(CaptionEngine):
         self._fast = fast_path_module.FastPath(self._model, self.device or "cpu")
         detail = self._warm_detail
         lengths = fast_path_module.warm_up_lengths(detail.max_pixels // PIXELS_PER_TOKEN, 512)
-        image = _warm_up_image()
+        image = warm_up_image()
         rounds = 2 if (self.device or "").startswith("cuda") else 1  # CUDA graphs record on the second call
         try:
             for length in lengths:
@@ -305,12 +284,3 @@ class Qwen2VLEngine(CaptionEngine):
                                      new_tokens=new_tokens, load_s=self.load_seconds),
             engine=self.name,
         )
-
-
-def _warm_up_image() -> Any:
-    """A 1280x720 image of seeded noise: a screenshot's size, never blank."""
-    import numpy as np
-    from PIL import Image
-
-    pixels = np.random.default_rng(7).integers(0, 256, size=(720, 1280, 3), dtype=np.uint8)
-    return Image.fromarray(pixels, "RGB")

@@ -76,6 +76,7 @@ class DescribeFlow(QObject):
     the running one (its handle ends with ``stopped``, ``was_replaced`` True). Several dropped or pasted images
     are described one after another. ``stop()`` (Stop speaking) ends the running job, drops what waits, and emits
     ``interrupted`` for the parts that hold something in flight of their own (a capture, a recording, speech).
+    Stop speaking is narration's: it silences the voice and nothing else.
     """
 
     job_started = Signal(object, object)  # CaptionJob, JobContext
@@ -100,7 +101,7 @@ class DescribeFlow(QObject):
 
     def register_actions(self, registry: ActionRegistry) -> None:
         registry.register(Action.DESCRIBE_CLIPBOARD, self._window.paste_image)
-        registry.register(Action.STOP_SPEAKING, self.stop)
+        registry.register(Action.STOP_DESCRIBING, self.stop)
 
     @property
     def options(self) -> DescribeOptions:
@@ -172,7 +173,8 @@ class DescribeFlow(QObject):
         return self._start(request, context)
 
     def stop(self) -> None:
-        """Stop speaking: end the running job and drop everything waiting (images, a question, a capture)."""
+        """Stop describing: end the running job, and speech, and drop everything waiting (images, a question, a
+        capture, a recording)."""
         self._batch.clear()
         self._waiting_question = None
         self.interrupted.emit()

@@ -86,6 +86,7 @@ class Narration:
 
     def register_actions(self, registry: ActionRegistry) -> None:
         registry.register(Action.REPEAT_LAST, self.repeat_last)
+        registry.register(Action.STOP_SPEAKING, self.stop)
 
     def _speaker_factory(self, choice: SpeechSettings) -> Callable[[], Speaker]:
         announcer = self._window.announcer
@@ -124,6 +125,7 @@ class Narration:
         self.say(self._last_caption or "There is no caption yet.")
 
     def stop(self) -> None:
+        """Stop speaking: silence the voice at once, and nothing else (the caption goes on and is saved)."""
         self.narrator.stop()
 
     def close(self) -> None:

@@ -45,7 +45,8 @@ class CaptionControls:
 
 def build_controls(window: QMainWindow) -> CaptionControls:
     """``window``'s central widget: every control named and described, laid out (caption and history side by
-    side, then the question row, the status line and the messages), framed, in tab order. The window connects the signals."""
+    side, then the question row, the status line and the messages), framed, in tab order. The window connects the
+    signals."""
     selectable = Qt.TextInteractionFlag.TextSelectableByKeyboard | Qt.TextInteractionFlag.TextSelectableByMouse
     caption = named(QPlainTextEdit(readOnly=True), "Caption",
                     "The description of the image, growing as it is written, and any follow-up "

@@ -97,7 +97,7 @@ def _qt_high_contrast() -> bool:
             return False
         hints = QGuiApplication.styleHints().accessibility()  # QAccessibilityHints, Qt 6.10+
         return hints.contrastPreference() == Qt.ContrastPreference.HighContrast
-    except Exception:  # older Qt without accessibility(), or a platform plug-in that does not answer
+    except Exception:  # noqa: BLE001 - older Qt without accessibility(), or a plug-in that does not answer
         return False
 
 
@@ -118,7 +118,7 @@ def _windows_high_contrast() -> bool:
         if not ctypes.windll.user32.SystemParametersInfoW(spi_get_high_contrast, info.cbSize, ctypes.byref(info), 0):
             return False
         return bool(info.dwFlags & hcf_high_contrast_on)
-    except Exception:
+    except Exception:  # noqa: BLE001 - no answer from Windows: the normal icons
         return False
 
 

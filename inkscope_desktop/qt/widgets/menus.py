@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 MENU_ORDER: tuple[Action | str | None, ...] = (
     Action.DESCRIBE_SCREEN, Action.DESCRIBE_WINDOW, Action.DESCRIBE_REGION, Action.DESCRIBE_CLIPBOARD,
     Action.DESCRIBE_RECENT_SCREEN, "open-image", None,
-    Action.ASK_FOLLOW_UP, Action.REPEAT_LAST, Action.STOP_SPEAKING, None,
+    Action.ASK_FOLLOW_UP, Action.REPEAT_LAST, Action.STOP_SPEAKING, Action.STOP_DESCRIBING, None,
     Action.SHOW_WINDOW, "settings", None,
     "quit",
 )

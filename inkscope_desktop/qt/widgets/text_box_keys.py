@@ -1,4 +1,4 @@
-"""The caption window's text boxes give its own keys back to the window: Ctrl+E exports, Ctrl+V of an image describes."""
+"""The caption window's text boxes give the window its keys back: Ctrl+E exports, Ctrl+V of an image describes."""
 
 from __future__ import annotations
 
