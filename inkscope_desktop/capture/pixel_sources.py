@@ -87,7 +87,8 @@ class MssPixelSource(PixelSource):
     def grab(self, rect: Rect) -> Image.Image:
         shot = self._with_instance(lambda sct: sct.grab(rect.as_mss()))
         # One pass from mss's BGRX buffer to PIL's RGB; the buffer is not copied first.
-        return Image.frombuffer("RGB", tuple(shot.size), shot.raw, "raw", "BGRX", 0, 1)
+        width, height = shot.size
+        return Image.frombuffer("RGB", (width, height), shot.raw, "raw", "BGRX", 0, 1)
 
     def refresh(self) -> None:
         with self._lock:

@@ -127,6 +127,9 @@ class QuartzWindowSystem(WindowSystem):
             objc.objc_autoreleasePoolPush.restype = ctypes.c_void_p
             objc.objc_autoreleasePoolPop.argtypes = [ctypes.c_void_p]
             address = ctypes.cast(objc.objc_msgSend, ctypes.c_void_p).value
+            if address is None:
+                self._objc = False
+                return None
             send_object = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p)(address)
             send_int = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p)(address)
             self._objc = (objc, send_object, send_int)

@@ -82,7 +82,8 @@ class Win32WindowSystem(WindowSystem):
             import ctypes
             from ctypes import wintypes
 
-            user32 = ctypes.WinDLL("user32", use_last_error=True)
+            win_dll: Any = vars(ctypes)["WinDLL"]  # Windows only: ctypes has no WinDLL elsewhere (nor its types)
+            user32 = win_dll("user32", use_last_error=True)
             hwnd = wintypes.HWND
             for name, argtypes, restype in (
                 ("GetForegroundWindow", [], hwnd),
@@ -99,7 +100,7 @@ class Win32WindowSystem(WindowSystem):
                 user32.SetThreadDpiAwarenessContext.argtypes = [ctypes.c_void_p]
                 user32.SetThreadDpiAwarenessContext.restype = ctypes.c_void_p
             try:
-                dwmapi = ctypes.WinDLL("dwmapi")
+                dwmapi = win_dll("dwmapi")
                 dwmapi.DwmGetWindowAttribute.argtypes = [hwnd, wintypes.DWORD, ctypes.c_void_p, wintypes.DWORD]
                 dwmapi.DwmGetWindowAttribute.restype = ctypes.c_long
             except OSError:
@@ -116,5 +117,5 @@ def _per_monitor_dpi(user32: Any) -> Iterator[None]:
     try:
         yield
     finally:
-        if previous:
+        if previous and setter is not None:
             setter(previous)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from typing import Protocol, TypeVar
+from typing import Protocol, TypeVar, cast
 
 from inkscope_desktop.core.errors import InkscopeError
 
@@ -24,14 +24,13 @@ class Plugin(Protocol):
 
 P = TypeVar("P", bound=Plugin)
 
-#: A priority-list member: the back-end itself, or a factory that builds it (where building one is platform-bound,
-#: a factory keeps the others from importing it). Building must be cheap: no connection, no model, no thread.
-Candidate = P | Callable[[], P]
-
-
-def first_available(candidates: Iterable[Candidate[P]], make_null: Callable[[InkscopeError | None], P], *,
+def first_available(candidates: Iterable[P | Callable[[], P]], make_null: Callable[[InkscopeError | None], P], *,
                     kind: str, keeps_reason: Callable[[P], bool] = lambda _member: True) -> P:
     """The first candidate whose ``availability_problem()`` is None, else ``make_null(reason)``.
+
+    A candidate is the back-end itself, or a factory (a class too) that builds it, where building one is
+    platform-bound and a factory keeps the others from importing it. Building must be cheap: no connection, no
+    model, no thread.
 
     ``reason`` is the problem of the first candidate for which ``keeps_reason(member)`` is True (the one the user
     should hear about), or None. A candidate that raises while being built or asked is skipped, and its error is
@@ -42,7 +41,7 @@ def first_available(candidates: Iterable[Candidate[P]], make_null: Callable[[Ink
         member: P | None = None
         try:
             is_factory = isinstance(candidate, type) or not hasattr(candidate, "availability_problem")
-            member = candidate() if is_factory else candidate  # type: ignore[operator,assignment]
+            member = cast(Callable[[], P], candidate)() if is_factory else cast(P, candidate)
             assert member is not None
             problem = member.availability_problem()
         except Exception as error:

@@ -208,6 +208,7 @@ class CaptionService:
                 if self._is_stopping:
                     return
                 job, self._pending = self._pending, None
+                assert job is not None
                 self._running = job
             try:
                 self._run(job)

@@ -60,7 +60,7 @@ class CaptionEngine(ABC):
         """
         cancel = cancel if cancel is not None else threading.Event()
         self.tokens_generated = 0
-        colour = blank_colour(request.image) if request.video is None else None  # videos: no blank guard
+        colour = blank_colour(request.image) if request.video is None and request.image is not None else None
         if colour is not None:
             return CaptionStream(self._blank_answer(request, blank_notice(request.subject, colour)))
         return CaptionStream(self._generate(request, cancel))

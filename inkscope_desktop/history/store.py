@@ -83,7 +83,7 @@ class HistoryStore:
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (to_timestamp(time, self._clock()), subject, source, prompt, caption, engine,
                  json.dumps(timing_values)))
-            entry_id = int(cursor.lastrowid)
+            entry_id = int(cursor.lastrowid or 0)  # an INSERT always sets it
             if thumbnail_png and self.keep_thumbnails:
                 connection.execute("INSERT INTO thumbnails (entry_id, png) VALUES (?, ?)",
                                    (entry_id, sqlite3.Binary(thumbnail_png)))
@@ -101,7 +101,7 @@ class HistoryStore:
             cursor = connection.execute(
                 "INSERT INTO follow_ups (entry_id, time, question, answer) VALUES (?, ?, ?, ?)",
                 (entry_id, to_timestamp(time, self._clock()), question, answer))
-            return int(cursor.lastrowid)
+            return int(cursor.lastrowid or 0)  # an INSERT always sets it
 
     def search(self, text: str = "", limit: int | None = 100, offset: int = 0) -> list[Entry]:
         """Entries whose source, caption, follow-up questions or answers contain ``text`` (any case), newest

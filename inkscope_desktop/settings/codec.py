@@ -16,6 +16,7 @@ from typing import Any
 from inkscope_desktop.core.errors import SettingsError
 from inkscope_desktop.settings.checks import chord_text, parse_action
 from inkscope_desktop.settings.schema import GROUPS, HotkeySettings, Settings, field_names
+from inkscope_desktop.settings.group import Group
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ def from_dict(data: Any, problems: list[str] | None = None) -> Settings:
     return Settings(**groups)
 
 
-def _group_from_dict(kind: type, key: str, values: Mapping[str, Any], problems: list[str] | None) -> Any:
+def _group_from_dict(kind: type[Group], key: str, values: Mapping[str, Any], problems: list[str] | None) -> Any:
     known = field_names(kind)
     kwargs: dict[str, Any] = {}
     for name, raw in values.items():

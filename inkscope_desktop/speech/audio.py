@@ -6,6 +6,7 @@ may be called from any thread and returns at once (it kills the player, which ma
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import os
 import re
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import threading
 import wave
+from typing import Any
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from pathlib import Path
@@ -158,7 +160,7 @@ class WinsoundPlayer(AudioSink):
         return None
 
     def start(self, wav: Path, text: str) -> Playback:
-        import winsound  # Windows only
+        winsound: Any = importlib.import_module("winsound")  # Windows only (typed as Any: absent elsewhere)
 
         with wave.open(str(wav), "rb") as audio:
             seconds = audio.getnframes() / max(audio.getframerate(), 1)

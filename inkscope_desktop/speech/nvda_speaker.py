@@ -14,6 +14,7 @@ import os
 import struct
 import sys
 import threading
+from typing import Any
 from pathlib import Path
 
 from inkscope_desktop.speech.base import QueuedSpeaker, SpeechError
@@ -38,7 +39,7 @@ class NvdaSpeaker(QueuedSpeaker):
     name = "nvda"
     is_screen_reader_route = True
 
-    def __init__(self, dll_path: str = "", *, library: object | None = None) -> None:
+    def __init__(self, dll_path: str = "", *, library: Any = None) -> None:
         super().__init__()
         self._dll_path = dll_path
         self._library = library

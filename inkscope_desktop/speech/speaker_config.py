@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 from inkscope_desktop.core.vocabulary import DEFAULT_RATE, RATE_RANGE, SpeechRoute
 
@@ -33,6 +34,6 @@ class SpeakerConfig:
         object.__setattr__(self, "rate", int(min(max(int(self.rate), RATE_RANGE[0]), RATE_RANGE[1])))
         object.__setattr__(self, "volume", float(min(max(float(self.volume), 0.0), 1.0)))
 
-    def with_changes(self, **changes: object) -> "SpeakerConfig":
+    def with_changes(self, **changes: Any) -> SpeakerConfig:
         """A copy with ``changes`` applied (and clamped)."""
         return replace(self, **changes)

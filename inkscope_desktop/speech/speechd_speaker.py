@@ -204,7 +204,7 @@ def default_socket_path() -> str:
 def import_speechd() -> ModuleType | None:
     """The ``speechd`` client module: importable directly, or loaded from the system's dist-packages."""
     try:
-        import speechd  # type: ignore[import-not-found]
+        import speechd
 
         return speechd
     except ImportError:

@@ -28,7 +28,7 @@ ATTEMPTS = 3
 def _clear_stale_stop(engine) -> None:
     """Drop a stop request left over from the previous utterance (pyttsx3 2.99 espeak driver)."""
     driver = getattr(getattr(engine, "proxy", None), "_driver", None)
-    if getattr(driver, "_stopping", False) and not getattr(driver, "_speaking", True):
+    if driver is not None and getattr(driver, "_stopping", False) and not getattr(driver, "_speaking", True):
         driver._stopping = False
 
 

@@ -70,6 +70,7 @@ class SecretServiceSession:
             ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         self._processes.append(keyring_daemon)
+        assert keyring_daemon.stdin is not None
         keyring_daemon.stdin.write(PASSWORD)  # the new login keyring's password; it is unlocked with it
         keyring_daemon.stdin.close()
         self._wait_until_ready(timeout_s)

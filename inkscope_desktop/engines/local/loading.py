@@ -31,8 +31,9 @@ def load_model(path: Path | str, device: str, dtype: Any) -> tuple[Any, Any]:
             f"The model in {path} could not be loaded ({type(error).__name__}: {error}).",
             "Download it again with: inkscope-desktop model download, or choose another model folder.",
         ) from error
+    loaded: Any = model  # transformers' typing of .to() does not take a device name
     try:
-        model = model.to(device).eval()
+        model = loaded.to(device).eval()
     except RuntimeError as error:
         raise gpu_memory.load_memory_error(error, "loading") from error
     return model, processor

@@ -150,6 +150,7 @@ class RemoteEngine(CaptionEngine):
                     break
                 if isinstance(event, Exception):
                     raise event
+                assert isinstance(event, str)
                 last_at = time.perf_counter()
                 first_at = first_at or last_at
                 pieces.append(event)
