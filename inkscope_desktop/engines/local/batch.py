@@ -61,7 +61,7 @@ def memory_per_image(config: Any, detail: Detail, max_new_tokens: int, dtype_byt
     image_tokens = detail.max_pixels // PIXELS_PER_TOKEN
     tokens = image_tokens + 160 + max_new_tokens
     vision: Any = getattr(config, "vision_config", None)
-    vision_width = int(getattr(vision, "embed_dim", None) or getattr(vision, "hidden_size", 1280))
+    vision_width: int = getattr(vision, "embed_dim", None) or getattr(vision, "hidden_size", None) or 1280
     patches = 4 * image_tokens  # 2x2 patches merge into one token
     vision_activations = patches * vision_width * dtype_bytes * 24  # attention + 4x MLP, with headroom
     logits = text.vocab_size * 4 * 2  # float32 scores of the last position, and their processed copy
