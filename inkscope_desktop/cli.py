@@ -105,11 +105,13 @@ def _add_describe(commands: argparse._SubParsersAction) -> None:
 
 def _add_model(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("model", help="download the model, show where it is, or check a remote server")
-    actions = parser.add_subparsers(dest="model_command", metavar="ACTION", required=True)
+    actions = parser.add_subparsers(dest="model_command", metavar="ACTION")
     download = actions.add_parser("download", help="fetch the model into the Hugging Face cache (resumes)")
-    download.add_argument("model_id", nargs="?", default=DEFAULT_MODEL_ID, metavar="ID")
+    download.add_argument("model_id", nargs="?", default=DEFAULT_MODEL_ID, metavar="ID",
+                          help="the model's hub id (default: %(default)s)")
     info = actions.add_parser("info", help="where the model is, its size and whether it is complete")
-    info.add_argument("model_id", nargs="?", default=DEFAULT_MODEL_ID, metavar="ID_OR_FOLDER")
+    info.add_argument("model_id", nargs="?", default=DEFAULT_MODEL_ID, metavar="ID_OR_FOLDER",
+                      help="a hub id or a model folder (default: %(default)s)")
     check = actions.add_parser("check-remote", help="ask a remote server whether it serves the model (GET "
                                                     "/v1/models; exits 1 when it does not)")
     check.add_argument("--base-url", metavar="URL", help="the server's API root (default: the settings')")
@@ -137,7 +139,7 @@ def _add_trigger(commands: argparse._SubParsersAction) -> None:
 
 def _add_config(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("config", help="show, locate or reset the settings (for scripts and support)")
-    actions = parser.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    actions = parser.add_subparsers(dest="config_command", metavar="ACTION")
     actions.add_parser("path", help="print the settings file's path")
     actions.add_parser("show", help="print the settings in effect as JSON (exits 1 when the file has problems)")
     actions.add_parser("reset", help="keep the current settings file aside and write the defaults")
@@ -151,7 +153,7 @@ def _add_config(commands: argparse._SubParsersAction) -> None:
 
 def _add_history(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("history", help="export or delete the caption history, or show where it is")
-    actions = parser.add_subparsers(dest="history_command", metavar="ACTION", required=True)
+    actions = parser.add_subparsers(dest="history_command", metavar="ACTION")
     actions.add_parser("path", help="print the history database's path")
     export = actions.add_parser("export", help="write the history as Markdown or JSON, newest first")
     export.add_argument("-f", "--format", choices=("md", "json"), default="md", help="(default: %(default)s)")
@@ -180,9 +182,31 @@ def _positive_float(text: str) -> float:
     return value
 
 
+#: The commands that need an action, and where argparse keeps it.
+_ACTION_DESTS = {"config": "config_command", "history": "history_command", "model": "model_command"}
+
+
+def _list_actions(parser: argparse.ArgumentParser, command: str) -> int:
+    """``command`` was given without an action: list its actions, a line each, on standard error (a usage
+    error, exit 2), in words a screen reader reads straight through."""
+    sub_parsers = next(action for action in parser._actions if action.dest == "command")
+    assert isinstance(sub_parsers.choices, dict)
+    command_parser = sub_parsers.choices[command]
+    actions = next(action for action in command_parser._actions if action.dest == _ACTION_DESTS[command])
+    assert isinstance(actions, argparse._SubParsersAction)
+    helps = {choice.dest: choice.help for choice in actions._choices_actions}
+    lines = [f"inkscope-desktop {command}: choose one of these actions:"]
+    lines += [f"  {name}  {helps.get(name) or ''}".rstrip() for name in actions.choices]
+    lines.append(f"For example: inkscope-desktop {command} {next(iter(actions.choices))}")
+    print("\n".join(lines), file=sys.stderr)
+    return EXIT_ERROR
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command in _ACTION_DESTS and getattr(args, _ACTION_DESTS[args.command]) is None:
+        return _list_actions(parser, args.command)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",

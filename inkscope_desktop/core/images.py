@@ -13,14 +13,15 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from inkscope_desktop.core.errors import ImageError
+from inkscope_desktop.core.image_errors import (
+    CHOOSE, MAX_SIDE, check_byte_size, clean_line, damaged, display_name, not_readable, too_many_pixels,
+)
 from inkscope_desktop.core.video import VIDEO_SUFFIXES
 
 #: Largest image accepted, in pixels (width x height), checked from the header before decoding.
 MAX_IMAGE_PIXELS = 64_000_000
 #: Largest file accepted, in bytes, checked before reading.
 MAX_FILE_BYTES = 256 * 1024 * 1024
-#: Largest width or height accepted, in pixels.
-MAX_SIDE = 65_535
 
 #: The PIL decoders ``Image.open`` may use; every other format is refused.
 ALLOWED_FORMATS = ("PNG", "JPEG", "WEBP", "BMP", "GIF", "TIFF")
@@ -28,22 +29,8 @@ SUPPORTED_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".jpe", ".webp", ".bmp"
 #: What a folder is searched for: images, and videos (described by :mod:`inkscope_desktop.core.video`).
 _INPUT_SUFFIXES = SUPPORTED_SUFFIXES | VIDEO_SUFFIXES
 
-_CHOOSE = "Choose a PNG, JPEG, WebP, BMP, GIF or TIFF file."
 _WHITE = (255, 255, 255)
 _ALPHA_MODES = frozenset({"RGBA", "RGBa", "LA", "La", "PA"})
-
-#: Leading bytes of supported formats (BMP, WebP checked apart): such a file that will not open is damaged.
-_SUPPORTED_MAGIC = (b"\x89PNG\r\n", b"\xff\xd8\xff", b"GIF8", b"II*\0", b"MM\0*", b"II+\0", b"MM\0+")
-_DIB_HEADER_SIZES = {size.to_bytes(4, "little") for size in (12, 40, 52, 56, 64, 108, 124)}
-#: Leading bytes of common formats Inkscope does not read, with the name a user knows them by.
-_OTHER_MAGIC = (
-    (b"%PDF", "a PDF document"), (b"\0\0\1\0", "an ICO icon"), (b"\0\0\2\0", "a CUR cursor"),
-    (b"8BPS", "a Photoshop (PSD) image"), (b"icns", "an ICNS icon"), (b"qoif", "a QOI image"),
-    (b"DDS ", "a DDS texture"), (b"gimp xcf", "a GIMP (XCF) image"), (b"%!PS", "a PostScript file"),
-    (b"\0\0\0\x0cjP  ", "a JPEG 2000 image"), (b"\xff\x4f\xff\x51", "a JPEG 2000 image"),
-    (b"\xff\x0a", "a JPEG XL image"), (b"\0\0\0\x0cJXL ", "a JPEG XL image"),
-    (b"PK\3\4", "a ZIP archive"), (b"\x1f\x8b", "a gzip archive"),
-)
 
 
 def load_image(
@@ -56,14 +43,14 @@ def load_image(
 
     Raises :class:`ImageError` (one line, naming the file, with advice) for any file that cannot be used.
     """
-    name = _display_name(path)
+    name = display_name(path)
     try:
         info = os.stat(path)
         if stat.S_ISDIR(info.st_mode):
             raise ImageError(f"{name} is a folder, not an image file.", "Choose an image file inside it.")
         if not stat.S_ISREG(info.st_mode):
-            raise ImageError(f"{name} is not a regular file.", _CHOOSE)
-        _check_byte_size(name, info.st_size, max_bytes)
+            raise ImageError(f"{name} is not a regular file.", CHOOSE)
+        check_byte_size(name, info.st_size, max_bytes)
         with open(path, "rb") as file:
             data = file.read(max_bytes + 1)
     except (FileNotFoundError, NotADirectoryError):
@@ -85,7 +72,7 @@ def load_image_bytes(
     max_bytes: int = MAX_FILE_BYTES,
 ) -> Image.Image:
     """Fully decode the image in ``data`` as RGB; ``name`` says where it came from, in errors."""
-    return _decode(bytes(data), _clean(name) or "The input", max_pixels=max_pixels, max_bytes=max_bytes)
+    return _decode(bytes(data), clean_line(name) or "The input", max_pixels=max_pixels, max_bytes=max_bytes)
 
 
 def to_rgb(image: Image.Image) -> Image.Image:
@@ -103,11 +90,12 @@ def to_rgb(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
-def expand_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+def expand_inputs(paths: Iterable[str | os.PathLike[str]], *, skipped: list[Path] | None = None) -> list[Path]:
     """Turn command-line inputs into image (and video) files: a file (or a missing path) is kept as given, so that
     loading it reports any problem and a batch goes on; a folder becomes its files with a supported suffix
     (any case), found recursively (links followed, each folder read once, hidden names skipped) and sorted
     by path. An unreadable folder given here raises :class:`ImageError`; unreadable ones inside are skipped.
+    Files in a folder that are neither images nor videos (hidden ones aside) are added to ``skipped``, if given.
     """
     result: list[Path] = []
     for item in paths:
@@ -116,16 +104,16 @@ def expand_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
             result.append(path)
             continue
         try:
-            found = _walk(path)
+            found = _walk(path, skipped)
         except OSError as error:
             reason = (error.strerror or type(error).__name__).lower()
-            message = f"The folder {_display_name(path)} cannot be read ({reason})."
+            message = f"The folder {display_name(path)} cannot be read ({reason})."
             raise ImageError(message, "Check its permissions, or choose another folder.") from None
         result.extend(sorted(found, key=lambda p: ([part.casefold() for part in p.parts], p.parts)))
     return result
 
 
-def _walk(top: Path) -> list[Path]:
+def _walk(top: Path, skipped: list[Path] | None = None) -> list[Path]:
     """Supported image and video files below ``top``, in no particular order; each real folder is read once."""
     found: list[Path] = []
     seen: set[tuple[int, int]] = set()
@@ -151,13 +139,15 @@ def _walk(top: Path) -> list[Path]:
                     pending.append(folder / entry.name)
                 elif entry.is_file() and os.path.splitext(entry.name)[1].lower() in _INPUT_SUFFIXES:
                     found.append(folder / entry.name)
+                elif skipped is not None and entry.is_file():
+                    skipped.append(folder / entry.name)
             except OSError:
                 continue
     return found
 
 
 def _decode(data: bytes, name: str, *, max_pixels: int, max_bytes: int) -> Image.Image:
-    _check_byte_size(name, len(data), max_bytes)
+    check_byte_size(name, len(data), max_bytes)
     with warnings.catch_warnings():
         # PIL warns about sizes and odd metadata; this function decides and explains instead.
         warnings.simplefilter("ignore")
@@ -169,24 +159,24 @@ def _decode_quietly(data: bytes, name: str, *, max_pixels: int) -> Image.Image:
     try:
         opened = Image.open(source, formats=ALLOWED_FORMATS)
     except Image.DecompressionBombError:
-        raise _too_many_pixels(name, None, max_pixels) from None
+        raise too_many_pixels(name, None, max_pixels) from None
     except Exception:  # noqa: BLE001 - PIL raises many types for bad headers; all mean "not usable"
-        raise _not_readable(name, data) from None
+        raise not_readable(name, data) from None
     with opened:
         width, height = opened.size
         if width < 1 or height < 1:
-            raise ImageError(f"{name} has no pixels ({width} x {height}).", _CHOOSE)
+            raise ImageError(f"{name} has no pixels ({width} x {height}).", CHOOSE)
         if width > MAX_SIDE or height > MAX_SIDE or width * height > max_pixels:
-            raise _too_many_pixels(name, (width, height), max_pixels)
+            raise too_many_pixels(name, (width, height), max_pixels)
         source.watching = True
         try:
             opened.load()
         except (MemoryError, Image.DecompressionBombError):
-            raise _too_many_pixels(name, (width, height), max_pixels) from None
+            raise too_many_pixels(name, (width, height), max_pixels) from None
         except Exception:  # noqa: BLE001 - decoders raise OSError, SyntaxError, ValueError, struct.error ...
-            raise _damaged(name) from None
+            raise damaged(name) from None
         if source.hit_end:
-            raise _damaged(name)
+            raise damaged(name)
         try:
             upright = ImageOps.exif_transpose(opened)
         except Exception:  # noqa: BLE001 - broken EXIF metadata: keep the pixels as stored
@@ -195,7 +185,7 @@ def _decode_quietly(data: bytes, name: str, *, max_pixels: int) -> Image.Image:
             rgb = to_rgb(upright)
         except (ValueError, OSError):
             message = f"{name} uses a colour format that cannot be shown ({opened.mode})."
-            raise ImageError(message, _CHOOSE) from None
+            raise ImageError(message, CHOOSE) from None
     return rgb
 
 
@@ -228,78 +218,6 @@ class _EofWatch(io.BytesIO):
         if self.watching and not chunk and size != 0:
             self.hit_end = True
         return chunk
-
-
-def _check_byte_size(name: str, size: int, max_bytes: int) -> None:
-    if size == 0:
-        raise ImageError(f"{name} is empty (0 bytes).", _CHOOSE)
-    if size > max_bytes:
-        message = f"{name} is too large ({size / 2**20:.0f} MiB; the limit is {max_bytes / 2**20:.0f} MiB)."
-        raise ImageError(message, "Save a smaller copy, for example as PNG or JPEG.")
-
-
-def _too_many_pixels(name: str, size: tuple[int, int] | None, max_pixels: int) -> ImageError:
-    shown = f"{size[0]} x {size[1]} pixels" if size else "far too many pixels"
-    limit = f"the limit is {max_pixels:,} pixels, at most {MAX_SIDE} on a side"
-    return ImageError(f"{name} is too large to describe ({shown}; {limit}).", "Scale it down or crop it.")
-
-
-def _damaged(name: str) -> ImageError:
-    return ImageError(f"{name} is damaged or incomplete and cannot be decoded.", "Save or download it again.")
-
-
-def _not_readable(name: str, data: bytes) -> ImageError:
-    """The error for data no allowed decoder would open: damaged, another format, text or junk."""
-    head = data[:2048]
-    if head.startswith(_SUPPORTED_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP") or _is_bmp(head):
-        return _damaged(name)
-    kind = _other_format(head, data)
-    if kind:
-        return ImageError(f"{name} is {kind}, which Inkscope cannot read.", f"Convert it to PNG. {_CHOOSE}")
-    if _looks_like_text(head):
-        return ImageError(f"{name} is not an image (it looks like text).", _CHOOSE)
-    return ImageError(f"{name} is not an image Inkscope can read.", _CHOOSE)
-
-
-def _is_bmp(head: bytes) -> bool:
-    """"BM" and a known DIB header size, so that text starting "BM" is not taken for a damaged bitmap."""
-    return head[:2] == b"BM" and head[14:18] in _DIB_HEADER_SIZES
-
-
-def _other_format(head: bytes, data: bytes) -> str | None:
-    """The plain name of a common non-supported format, from its leading (or, for TGA, trailing) bytes."""
-    if data[-18:] == b"TRUEVISION-XFILE.\x00":
-        return "a TGA image"
-    for magic, kind in _OTHER_MAGIC:
-        if head.startswith(magic) and not (magic[:2] == b"\0\0" and not any(head[4:6])):  # 0 icons: TGA
-            return kind
-    if head[4:8] == b"ftyp":
-        return "a HEIC, AVIF or video file"
-    if head[:1] == b"\x0a" and head[2:3] == b"\x01":
-        return "a PCX image"
-    if head[:1] == b"P" and head[1:2] in b"1234567" and head[2:3] in b" \t\r\n":
-        return "a PPM/PGM/PBM image"
-    if b"<svg" in head.lower():
-        return "an SVG drawing"
-    return None
-
-
-def _looks_like_text(head: bytes) -> bool:
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as error:  # a character cut at the end of the sample is still text
-        return b"\0" not in head and error.start >= len(head) - 4
-    return b"\0" not in head
-
-
-def _display_name(path: str | os.PathLike[str]) -> str:
-    text = os.fsdecode(path)
-    return _clean(os.path.basename(text.rstrip("/\\")) or text) or "The file"
-
-
-def _clean(text: str) -> str:
-    """One printable line: control characters (even in odd file names) become '?'."""
-    return "".join(char if char.isprintable() else "?" for char in str(text)).strip()
 
 
 def shrink_to_pixels(image: Image.Image, max_pixels: int, *, min_side: int = 1, fast: bool = False) -> Image.Image:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from inkscope_desktop.core.errors import InkscopeError, ModelError
 from inkscope_desktop.engines.remote.engine import RemoteEngine
-from inkscope_desktop.engines.remote.stream import _failure
+from inkscope_desktop.engines.remote.responses import failure
 
 #: How many served model names a report lists.
 LISTED = 8
@@ -49,7 +49,7 @@ def check_server(base_url: str, model: str, *, api_key: str = "", timeout_s: flo
         response = connection.getresponse()
         body = response.read(1 << 20)
     except (OSError, http.client.HTTPException) as error:
-        raise _failure(url, error) from None
+        raise failure(url, error) from None
     finally:
         connection.close()
     if response.status in (401, 403):

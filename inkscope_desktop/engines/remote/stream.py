@@ -13,18 +13,16 @@ import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
 
-from inkscope_desktop.core.errors import GenerationError, InkscopeError, ModelError, ModelNotFoundError
+from inkscope_desktop.core.errors import GenerationError, InkscopeError
+from inkscope_desktop.engines.remote.responses import (
+    RETRY_STATUSES, RETRY_UNANSWERED_ERRORS, error_detail, failure, first_choice, parse_json, retry_after,
+    status_error, unanswered,
+)
 
 log = logging.getLogger(__name__)
 
-#: HTTP statuses worth another try after a pause: rate limits and server-side trouble.
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-#: The longest pause a server's Retry-After header may ask for.
-MAX_RETRY_AFTER_S = 30.0
 #: Failures to connect worth another try: refused, reset or aborted connections and connect timeouts.
 RETRY_CONNECT_ERRORS = (ConnectionError, TimeoutError)
-#: Failures after the request was sent but before any byte of the answer: the server dropped the connection.
-RETRY_UNANSWERED_ERRORS = (ConnectionResetError, ConnectionAbortedError, BrokenPipeError)
 
 
 class _NotAnswered(Exception):
@@ -97,7 +95,7 @@ class ChatCompletionCall:
             if self._cancel.is_set() or self._is_closed:
                 self.events.put(StreamEnd())
             else:
-                self.events.put(_failure(self._settings.url, error))
+                self.events.put(failure(self._settings.url, error))
         finally:
             self.close()
 
@@ -112,7 +110,7 @@ class ChatCompletionCall:
                 if self._cancel.is_set() or self._is_closed:
                     return None
                 if attempt == settings.attempts:
-                    raise _unanswered(settings.url, failure.error, attempt) from None
+                    raise unanswered(settings.url, failure.error, attempt) from None
                 pause = settings.backoff_s * 2 ** (attempt - 1)
                 log.info("No answer from %s (%s); retry %d in %.2f s", settings.url, failure, attempt, pause)
                 self._drop_connection()
@@ -123,10 +121,10 @@ class ChatCompletionCall:
                 return None
             if response.status < 300:
                 return response
-            detail = _error_detail(response)
+            detail = error_detail(response)
             if response.status not in RETRY_STATUSES or attempt == settings.attempts:
-                raise _status_error(settings.url, response.status, detail, attempts=attempt)
-            pause = _retry_after(response) or settings.backoff_s * 2 ** (attempt - 1)
+                raise status_error(settings.url, response.status, detail, attempts=attempt)
+            pause = retry_after(response) or settings.backoff_s * 2 ** (attempt - 1)
             log.info("Server answered %d (%s); retry %d in %.2f s", response.status, detail, attempt, pause)
             self._drop_connection()
             if self._cancel.wait(pause):
@@ -168,8 +166,8 @@ class ChatCompletionCall:
     def _read(self, response: http.client.HTTPResponse) -> None:
         content_type = response.getheader("Content-Type", "")
         if "text/event-stream" not in content_type:  # a server that ignored "stream": one JSON answer
-            payload = _parse_json(response.read(), self._settings.url)
-            choice = _first_choice(payload)
+            payload = parse_json(response.read(), self._settings.url)
+            choice = first_choice(payload)
             text = (choice.get("message") or {}).get("content") or ""
             if text:
                 self.events.put(text)
@@ -187,8 +185,8 @@ class ChatCompletionCall:
             if data == b"[DONE]":
                 self.events.put(end)
                 return
-            payload = _parse_json(data, self._settings.url)
-            choice = _first_choice(payload) if payload.get("choices") else {}
+            payload = parse_json(data, self._settings.url)
+            choice = first_choice(payload) if payload.get("choices") else {}
             text = (choice.get("delta") or {}).get("content")
             if text:
                 self.events.put(text)
@@ -213,108 +211,3 @@ def _shut(connection: http.client.HTTPConnection) -> None:
     connection.close()
 
 
-def _parse_json(data: bytes, url: str) -> dict[str, Any]:
-    try:
-        payload = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise GenerationError(
-            f"The server at {url} sent something that is not JSON: {data[:80]!r}.",
-            "Check that the base URL points at an OpenAI-compatible server (its path usually ends in /v1).",
-        ) from None
-    if not isinstance(payload, dict):
-        raise GenerationError(f"The server at {url} sent an unexpected answer: {data[:80]!r}.",
-                              "Check that the base URL points at an OpenAI-compatible server.")
-    if "error" in payload:
-        raise GenerationError(f"The server reported an error: {_message_of(payload['error'])}.",
-                              "Try again; if it keeps happening, check the server's log.")
-    return payload
-
-
-def _first_choice(payload: dict[str, Any]) -> dict[str, Any]:
-    choices = payload.get("choices")
-    if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
-        raise GenerationError("The server's answer has no choices.",
-                              "Check that the base URL points at an OpenAI-compatible chat-completions server.")
-    return choices[0]
-
-
-def _message_of(error: Any) -> str:
-    if isinstance(error, dict):
-        return str(error.get("message") or error)[:200]
-    return str(error)[:200]
-
-
-def _error_detail(response: http.client.HTTPResponse) -> str:
-    try:
-        body = response.read(4096)
-    except (OSError, http.client.HTTPException):
-        return response.reason or ""
-    try:
-        return _message_of(json.loads(body).get("error") or body.decode(errors="replace"))
-    except (ValueError, AttributeError):
-        return body.decode(errors="replace")[:200] or response.reason or ""
-
-
-def _retry_after(response: http.client.HTTPResponse) -> float | None:
-    try:
-        seconds = float(response.getheader("Retry-After") or "")
-    except ValueError:
-        return None
-    return min(max(seconds, 0.0), MAX_RETRY_AFTER_S)
-
-
-def _status_error(url: str, status: int, detail: str, *, attempts: int) -> InkscopeError:
-    said = f" ({detail})" if detail else ""
-    if status in (401, 403):
-        return ModelError(f"The server at {url} refused the API key (HTTP {status}){said}.",
-                          "Save the right key (the settings' API key field, or: inkscope-desktop config "
-                          "set-api-key) or set it in the API key environment variable (--api-key-env, default "
-                          "INKSCOPE_API_KEY), then try again.")
-    if status == 404:
-        return ModelNotFoundError(f"The server at {url} has no such model or path (HTTP 404){said}.",
-                                  "Check the model name (--remote-model) and that the base URL ends in /v1.")
-    if status in RETRY_STATUSES:
-        tries = f" after {attempts} tries" if attempts > 1 else ""
-        return GenerationError(f"The server at {url} is busy or failing (HTTP {status}){said}{tries}.",
-                               "Wait a little and try again, or send fewer requests at once (--concurrency).")
-    return GenerationError(f"The server at {url} rejected the request (HTTP {status}){said}.",
-                           "Check the server's log; it may not accept images or these settings.")
-
-
-def _unanswered(url: str, error: BaseException, attempts: int) -> InkscopeError:
-    """The error once every try failed before the server answered (``error`` is the last try's)."""
-    tries = f"{attempts} {'try' if attempts == 1 else 'tries'}"
-    if isinstance(error, ConnectionRefusedError):
-        return ModelError(f"Nothing is listening at {url} (connection refused, {tries}).",
-                          "Start the server, or check the base URL (--base-url) and its port.")
-    if isinstance(error, TimeoutError):
-        return ModelError(f"The server at {url} did not accept a connection in time ({tries}).",
-                          "Check that it is running and reachable from here, or allow more time (--timeout).")
-    if isinstance(error, RETRY_UNANSWERED_ERRORS):
-        return GenerationError(f"The server at {url} dropped the connection before answering ({tries}).",
-                               "Check that the server is running and healthy (its log may say why), then try again.")
-    return _failure(url, error)
-
-
-def _failure(url: str, error: BaseException) -> InkscopeError:
-    if isinstance(error, (socket.timeout, TimeoutError)):
-        return GenerationError(f"The server at {url} did not answer in time.",
-                               "Check that it is running and not overloaded, or allow more time (--timeout).")
-    if isinstance(error, ConnectionRefusedError):
-        return ModelError(f"Nothing is listening at {url} (connection refused).",
-                          "Start the server, or check the base URL (--base-url) and its port.")
-    if isinstance(error, socket.gaierror):
-        return ModelError(f"The server name in {url} cannot be found ({error.strerror}).",
-                          "Check the base URL (--base-url) and the network connection.")
-    if isinstance(error, ssl.SSLError):
-        return ModelError(f"A secure connection to {url} failed ({error.reason or error}).",
-                          "Check the server's certificate, or the base URL's scheme.")
-    if isinstance(error, (http.client.IncompleteRead, ConnectionResetError, http.client.RemoteDisconnected,
-                          BrokenPipeError)):
-        return GenerationError(f"The server at {url} closed the connection part-way through the answer.",
-                               "Try again; if it keeps happening, check the server's log.")
-    if isinstance(error, OSError):
-        return ModelError(f"The server at {url} cannot be reached ({error.strerror or error}).",
-                          "Check the base URL (--base-url) and the network connection.")
-    return GenerationError(f"Talking to the server at {url} failed ({type(error).__name__}: {error}).",
-                           "Try again; if it keeps happening, check the server's log.")
