@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need (system packages when run as root on Debian/Ubuntu, a .venv with the
-# project and its test extras) and runs the suite under a virtual X server. Extra arguments go to pytest.
+# project and its test extras), checks the package with ruff and mypy, and runs the suite under a virtual X
+# server. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +27,10 @@ if [ ! -x .venv/bin/python ]; then
   .venv/bin/python -m pip install -q --upgrade pip
 fi
 .venv/bin/python -m pip install -q -e '.[test]'
+
+# The habits CI keeps: ruff and the type checker over the package (their settings are in pyproject.toml).
+.venv/bin/ruff check inkscope_desktop
+.venv/bin/mypy
 
 # No sound card on test machines, and Qt widgets are tested offscreen or on Xvfb.
 export PYTHONDONTWRITEBYTECODE=1
