@@ -53,9 +53,28 @@ class Conversation:
     def turns(self) -> tuple[Turn, ...]:
         return tuple(self._turns)
 
+    @property
+    def source(self) -> str:
+        return self._template.source
+
+    @property
+    def memory_bytes(self) -> int:
+        """About how much memory its pictures take: the image, or a recording's frames (a video file: none)."""
+        pictures = [self._template.image] if self._template.image is not None else []
+        video = self._template.video
+        if video is not None and video.frames:
+            pictures += list(video.frames)
+        return sum(picture.width * picture.height * len(picture.getbands()) for picture in pictures)
+
     def request(self, prompt: str) -> CaptionRequest:
         """The request for ``prompt`` asked after every recorded turn, in the conversation's language."""
         return replace(self._template, prompt=with_language(prompt, self._language), history=self.turns)
+
+    def follow_ups(self) -> tuple[tuple[str, str], ...]:
+        """The questions asked after the caption, as they were typed, with their answers."""
+        suffix = with_language("", self._language)
+        return tuple((turn.prompt[:-len(suffix)].strip() if suffix and turn.prompt.endswith(suffix) else turn.prompt,
+                      turn.answer) for turn in self._turns[1:])
 
     def record(self, request: CaptionRequest, answer: str) -> None:
         """Add a finished turn, so the next request carries it as context."""

@@ -14,6 +14,7 @@ from inkscope_desktop.qt.flows.caption_presenter import CaptionPresenter
 from inkscope_desktop.qt.flows.capture_flow import CaptureFlow, Capturer
 from inkscope_desktop.qt.flows.describe_flow import DescribeFlow, options_from
 from inkscope_desktop.qt.flows.file_flow import FileFlow
+from inkscope_desktop.qt.flows.history_export import HistoryExport
 from inkscope_desktop.qt.flows.history_keeper import HistoryKeeper
 from inkscope_desktop.qt.flows.narration import Narration
 from inkscope_desktop.qt.flows.recent_screen_flow import RecentScreenFlow
@@ -66,6 +67,7 @@ class AppParts:
     describe: DescribeFlow
     presenter: CaptionPresenter
     history: HistoryKeeper
+    export: HistoryExport
     narration: Narration
     capturer: AppCapturer
     region_flow: RegionFlow
@@ -115,6 +117,7 @@ def build_parts(store: SettingsStore, overrides: Overrides | None = None, *, eng
     presenter = CaptionPresenter(window, status, describe, engine_host,
                                  is_spoken=lambda: narration is not None and narration.speaks_automatically)
     history = HistoryKeeper(window, open_history(settings.privacy), describe, settings.privacy)
+    export = HistoryExport(window, lambda: history.store)
     narration = Narration(window, describe, settings.speech, make_narrator)
     capturer = capturer if capturer is not None else ScreenCapturer()
     region_flow = RegionFlow(capturer, window)
@@ -155,6 +158,7 @@ def build_parts(store: SettingsStore, overrides: Overrides | None = None, *, eng
 
     return AppParts(store=store, window=window, tray=tray, registry=registry, menu_actions=menu_actions,
                     status=status, engine_host=engine_host, describe=describe, presenter=presenter, history=history,
+                    export=export,
                     narration=narration, capturer=capturer, region_flow=region_flow, capture=capture, videos=videos,
                     recent_screen=recent_screen, window_flow=window_flow, files=files, hotkeys=hotkeys,
                     settings_flow=settings_flow)

@@ -147,19 +147,25 @@ class ModelSettings(Group):
 class PrivacySettings(Group):
     """What is kept: captions only while ``history`` is on; screenshot thumbnails only while ``thumbnails`` is on.
 
-    ``retention_days`` and ``max_entries`` bound the history (0 means no limit of that kind).
+    ``retention_days`` and ``max_entries`` bound the history (0 means no limit of that kind). The images of the
+    last ``kept_images`` captions of this run, ``kept_images_mb`` at most, stay in memory (never on disk) so that
+    a caption recalled from the history can be asked about again.
     """
 
     history: bool = True
     thumbnails: bool = False
     retention_days: int = 30
     max_entries: int = 1000
+    kept_images: int = 20
+    kept_images_mb: int = 200
 
     CHECKS = MappingProxyType({
         "history": checks.boolean("Keep history"),
         "thumbnails": checks.boolean("Keep thumbnails"),
         "retention_days": checks.integer("History retention", 0, MAX_RETENTION_DAYS, " days (0 keeps them all)"),
         "max_entries": checks.integer("The history limit", 0, MAX_HISTORY_ENTRIES, " entries (0 for no limit)"),
+        "kept_images": checks.integer("The images kept for questions", 0, 500, " images (0 keeps none)"),
+        "kept_images_mb": checks.integer("The memory for kept images", 16, 8192, " MB"),
     })
 
 

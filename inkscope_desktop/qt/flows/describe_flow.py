@@ -28,6 +28,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+NO_IMAGE_YET = "There is no image to ask about yet. Describe the screen or an image first."
+#: Said where the question would go when the caption chosen in the history has no image kept in memory.
+IMAGE_NOT_KEPT = ("The image of this caption is no longer kept, so it cannot be asked about. Describe it again to "
+                  "ask a question.")
 #: The longest caption or answer, in tokens.
 MAX_NEW_TOKENS = 512
 
@@ -95,6 +99,7 @@ class DescribeFlow(QObject):
         self._batch: deque[tuple[Image.Image, str]] = deque()
         self._waiting_question: str | None = None  # asked while the caption was still being written
         self._request_count = 0
+        self._why_no_image: str | None = None  # why there is no conversation to ask about, when there was one
         window.question_submitted.connect(self.ask)
         window.retry_requested.connect(self.retry)
         window.images_received.connect(self.describe_images)
@@ -156,7 +161,7 @@ class DescribeFlow(QObject):
         asked now (no image yet: the status says so; or it waits)."""
         conversation = self._conversation
         if conversation is None:
-            self._status.fail("There is no image to ask about yet. Describe the screen or an image first.")
+            self._status.fail(self._why_no_image or NO_IMAGE_YET)
             return None
         if self.is_describing and self._last is not None and not self._last[1].is_answer:
             self._waiting_question = question
@@ -171,6 +176,26 @@ class DescribeFlow(QObject):
             return None
         request, context = self._last
         return self._start(request, context)
+
+    def resume(self, conversation: Conversation) -> None:
+        """Ask about ``conversation`` from now on (a caption recalled from the history whose image is kept)."""
+        self._cancel_running()
+        self._conversation, self._why_no_image = conversation, None
+        self._last = None
+        self._window.set_question_notice(None)
+
+    def forget_conversation(self, reason: str) -> None:
+        """There is nothing to ask about now (a recalled caption whose image is no longer kept); ``reason`` says
+        so in the question box, and is the answer to a question asked anyway."""
+        self._cancel_running()
+        self._conversation, self._why_no_image = None, reason
+        self._last = None
+        self._window.set_question_notice(reason)
+
+    def _cancel_running(self) -> None:
+        self._waiting_question = None
+        if self._job is not None and not self._job.is_done:
+            self._job.cancel(replaced=True)
 
     def stop(self) -> None:
         """Stop describing: end the running job, and speech, and drop everything waiting (images, a question, a
@@ -199,6 +224,9 @@ class DescribeFlow(QObject):
             previous.cancel(replaced=True)
         self._waiting_question = None
         self._request_count += 1
+        if self._why_no_image is not None:
+            self._why_no_image = None
+            self._window.set_question_notice(None)
         self._conversation = context.conversation
         self._last = (request, context)
         job = self._jobs.submit(request)

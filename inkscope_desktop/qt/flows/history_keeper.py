@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import io
 import logging
-from pathlib import Path
+import weakref
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QImage
 
-from PySide6.QtWidgets import QFileDialog
-
+from inkscope_desktop.core.conversation import Conversation
 from inkscope_desktop.core.errors import InkscopeError
-from inkscope_desktop.history import HistoryStore, export_json, export_markdown, open_history
+from inkscope_desktop.core.kept_conversations import KeptConversations
+from inkscope_desktop.history import HistoryStore, open_history
+from inkscope_desktop.qt.flows.describe_flow import IMAGE_NOT_KEPT
+from inkscope_desktop.settings import PrivacySettings
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -27,7 +29,6 @@ if TYPE_CHECKING:
     from inkscope_desktop.qt.flows.describe_flow import DescribeFlow, JobContext
     from inkscope_desktop.qt.runtime.jobs import CaptionJob
     from inkscope_desktop.qt.widgets.caption_window import CaptionWindow
-    from inkscope_desktop.settings import PrivacySettings
 
 log = logging.getLogger(__name__)
 
@@ -36,52 +37,71 @@ RECENT_LIMIT = 200
 
 
 class HistoryKeeper:
-    """Saves finished captions and follow-ups; fills the window's list from the database at start."""
+    """Saves finished captions and their follow-ups; fills the window's list from the database at start; recalls
+    an entry chosen in the list with its conversation.
+
+    The conversations of this run's captions are kept in memory (``KeptConversations``, bounded by the privacy
+    settings' count and size, never on disk): recalling such an entry shows its questions and answers and lets
+    the describe flow ask about it again. An entry of an earlier run, or one whose image was let go, shows what
+    was saved and the question box says that its image is no longer kept. An answer is saved under the entry
+    of its own conversation, whatever is shown meanwhile.
+    """
 
     def __init__(self, window: CaptionWindow, store: HistoryStore | None, describe: DescribeFlow | None = None,
                  privacy: PrivacySettings | None = None) -> None:
         self._window = window
         self._store = store
-        self._privacy = privacy
+        self._describe = describe
+        self._privacy = privacy or PrivacySettings()
         self._ids: dict[int, int] = {}  # the window list's index -> database id
-        self._current: int | None = None  # the database id of the caption follow-ups belong to
+        self._kept = KeptConversations(self._privacy.kept_images, self._privacy.kept_images_mb * 2**20)
+        self._index_of: weakref.WeakKeyDictionary[Conversation, int] = weakref.WeakKeyDictionary()
+        self._saved_follow_ups: dict[int, tuple[tuple[str, str], ...]] = {}  # entries of earlier runs
         window.history_deleted.connect(self.delete)
-        window.export_requested.connect(self.ask_to_export)
+        window.history_selected.connect(self._recall)
         if describe is not None:
             describe.job_started.connect(self._follow)
 
     def _follow(self, job: CaptionJob, context: JobContext) -> None:
+        conversation = context.conversation
+
         def finished(result: CaptionResult) -> None:
             if context.is_answer:
-                self.answer_added(job.request.prompt, result.text)
+                self.answer_added(self._index_of.get(conversation), job.request.prompt, result.text)
             else:
                 index = self._window.add_history_entry(context.thumbnail, context.label, result.text)
-                self.caption_added(index, job.request, result, context.conversation.image)
+                self._index_of[conversation] = index
+                self._kept.keep(index, conversation)
+                self.caption_added(index, job.request, result, conversation.image)
 
         job.finished.connect(finished)
 
+    def _recall(self, index: int) -> None:
+        """The user chose entry ``index``: show it with its questions and answers, and ask about it from now on."""
+        caption, label = self._window.history_caption(index), self._window.history_label(index)
+        conversation = self._kept.get(index)
+        if conversation is not None:
+            self._window.show_history_text(caption, label, conversation.follow_ups())
+            if self._describe is not None:
+                self._describe.resume(conversation)
+            return
+        self._window.show_history_text(caption, label, self._saved_follow_ups.get(index, ()))
+        if self._describe is not None:
+            self._describe.forget_conversation(IMAGE_NOT_KEPT)
+
     def use(self, privacy: PrivacySettings) -> None:
-        """New privacy settings (a settings listener): history turned on or off, thumbnails, retention."""
+        """New privacy settings (a settings listener): history turned on or off, thumbnails, retention, the images
+        kept for questions."""
         old, self._privacy = self._privacy, privacy
+        self._kept.resize(privacy.kept_images, privacy.kept_images_mb * 2**20)
         store = self._store
-        if old is None or privacy.history != old.history or store is None:
+        if privacy.history != old.history or store is None:
             self.set_store(open_history(privacy))
             return
         store.keep_thumbnails = privacy.thumbnails
         store.max_age_days, store.max_entries = privacy.retention_days, privacy.max_entries
         try:
             store.apply_retention(privacy.retention_days, privacy.max_entries)
-        except InkscopeError as error:
-            self._window.show_error(error.user_text)
-
-    def ask_to_export(self) -> None:
-        """Ask where to, then write every saved caption as Markdown or JSON (Ctrl+E)."""
-        path, _ = QFileDialog.getSaveFileName(self._window, "Export history", "inkscope-history.md",
-                                              "Markdown (*.md);;JSON (*.json)")
-        if not path:
-            return
-        try:
-            self._window.notify(self.export(Path(path)))
         except InkscopeError as error:
             self._window.show_error(error.user_text)
 
@@ -94,7 +114,6 @@ class HistoryKeeper:
         if self._store is not None and self._store is not store:
             self._store.close()
         self._store = store
-        self._current = None
 
     def load_recent(self) -> None:
         """Add the newest saved captions to the window's list (oldest first, so the newest ends on top)."""
@@ -106,7 +125,9 @@ class HistoryKeeper:
                 if entry.has_thumbnail:
                     data = self._store.thumbnail(entry.id)
                     thumbnail = QImage.fromData(data) if data else None
-                self._ids[self._window.add_history_entry(thumbnail, entry.source, entry.caption)] = entry.id
+                index = self._window.add_history_entry(thumbnail, entry.source, entry.caption)
+                self._ids[index] = entry.id
+                self._saved_follow_ups[index] = tuple((f.question, f.answer) for f in entry.follow_ups)
             notice = self._store.take_notice()  # a damaged database was moved aside
             if notice:
                 self._window.show_error(notice)
@@ -116,7 +137,6 @@ class HistoryKeeper:
     def caption_added(self, index: int, request: CaptionRequest, result: CaptionResult,
                       image: Image.Image | None) -> None:
         """Save a finished caption shown at list index ``index`` (``image`` None: a video, no thumbnail)."""
-        self._current = None
         if self._store is None:
             return
         thumbnail = _png_thumbnail(image) if image is not None and self._store.keep_thumbnails else None
@@ -128,18 +148,20 @@ class HistoryKeeper:
             self._window.show_error(error.user_text)
             return
         self._ids[index] = entry_id
-        self._current = entry_id
 
-    def answer_added(self, question: str, answer: str) -> None:
-        """Save a follow-up answer with the caption it is about."""
-        if self._store is None or self._current is None:
+    def answer_added(self, index: int | None, question: str, answer: str) -> None:
+        """Save a follow-up answer with the caption it is about, listed at ``index`` (None: not listed)."""
+        entry_id = self._ids.get(index) if index is not None else None
+        if self._store is None or entry_id is None:
             return
         try:
-            self._store.add_follow_up(self._current, question, answer)
+            self._store.add_follow_up(entry_id, question, answer)
         except InkscopeError as error:
             self._window.show_error(error.user_text)
 
     def delete(self, index: int) -> None:
+        self._kept.forget(index)
+        self._saved_follow_ups.pop(index, None)
         entry_id = self._ids.pop(index, None)
         if self._store is None or entry_id is None:
             return
@@ -157,22 +179,8 @@ class HistoryKeeper:
         except InkscopeError as error:
             return error.user_text
         self._ids.clear()
-        self._current = None
+        self._saved_follow_ups.clear()
         return f"Deleted {count} saved caption{'' if count == 1 else 's'}."
-
-    def export(self, path: Path) -> str:
-        """Write every saved caption to ``path`` (JSON for .json, else Markdown); returns what to tell the user."""
-        if self._store is None:
-            raise InkscopeError("History is off, so there is nothing to export.",
-                                "Turn history on in Settings, Privacy.")
-        entries = self._store.search("", limit=None)
-        text = export_json(entries) if path.suffix.lower() == ".json" else export_markdown(entries)
-        try:
-            path.write_text(text, encoding="utf-8")
-        except OSError as error:
-            raise InkscopeError(f"Could not write {path} ({error.strerror or error}).",
-                                "Choose another folder.") from None
-        return f"Exported {len(entries)} caption{'' if len(entries) == 1 else 's'} to {path}."
 
 
 def _png_thumbnail(image: Image.Image) -> bytes:

@@ -20,6 +20,8 @@ FRAMES = """
 QPlainTextEdit, QLineEdit, QListWidget { border: 1px solid palette(window-text); padding: 1px; }
 QPlainTextEdit:focus, QLineEdit:focus, QListWidget:focus { border: 2px solid palette(highlight); padding: 0px; }
 """
+QUESTION_PLACEHOLDER = "Ask about this image, then press Enter"
+QUESTION_DESCRIPTION = "Type a follow-up question about the same image and press Enter. Alt+Q comes here."
 #: Events after which the frames' palette colours are resolved again.
 RESTYLE_EVENTS = (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange, QEvent.Type.ThemeChange)
 _W = TypeVar("_W", bound=QWidget)
@@ -53,8 +55,7 @@ def build_controls(window: QMainWindow) -> CaptionControls:
                     "answers. Read it with the arrow keys. Alt+C copies the caption.")
     caption.setTextInteractionFlags(selectable)
     caption.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-    question = named(QLineEdit(placeholderText="Ask about this image, then press Enter"), "Question",
-                     "Type a follow-up question about the same image and press Enter. Alt+Q comes here.")
+    question = named(QLineEdit(placeholderText=QUESTION_PLACEHOLDER), "Question", QUESTION_DESCRIPTION)
     ask = named(QPushButton("Ask", autoDefault=False), "Ask", "Sends the question, like Enter.")
     history = HistoryList()
     history_search = named(QLineEdit(placeholderText="Search history", clearButtonEnabled=True),

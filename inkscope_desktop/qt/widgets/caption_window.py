@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QFont, QGuiApplication, QImage, QTextCharFormat, \
-    QTextCursor
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QGuiApplication, QImage
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from inkscope_desktop.core.types import CaptionResult, StopReason
 from inkscope_desktop.qt.widgets.announcer import Announcer
-from inkscope_desktop.qt.widgets.caption_layout import RESTYLE_EVENTS, build_controls, build_menus, restyle
+from inkscope_desktop.qt.widgets.caption_layout import (QUESTION_DESCRIPTION, QUESTION_PLACEHOLDER, RESTYLE_EVENTS,
+                                                        build_controls, build_menus, restyle)
+from inkscope_desktop.qt.widgets.caption_text import CaptionText
 from inkscope_desktop.qt.widgets.menus import fill_menu
 from inkscope_desktop.qt.widgets.media_intake import (ReceivedMedia, accepts_drag, clipboard_holds_media,
                                                       dropped_media, pasted_media)
@@ -45,7 +46,6 @@ class CaptionWindow(QMainWindow):
                  announcer: Announcer | None = None) -> None:
         super().__init__(parent)
         self._announcer = announcer if announcer is not None else Announcer(self, self)
-        self._turns: list[list[str]] = []  # the chunks of the caption, then of each answer
         self._should_hide_on_escape = True
         self.setWindowTitle("Inkscope")
         self.setAccessibleName("Inkscope caption window")
@@ -59,6 +59,7 @@ class CaptionWindow(QMainWindow):
     def _build_widgets(self) -> None:
         controls = build_controls(self)
         self._caption = controls.caption
+        self._text = CaptionText(controls.caption)
         self._question = controls.question
         self._ask = controls.ask
         self._history = controls.history
@@ -136,26 +137,6 @@ class CaptionWindow(QMainWindow):
         """The Messages list, newest first ("Error: …" for errors)."""
         return self._messages.messages()
 
-    def begin_caption(self, source_label: str) -> None:
-        """Clear the caption area and start a new caption of the image from ``source_label`` (the preset's prompt
-        is not shown: the source says what is described)."""
-        self._caption.clear()
-        self._turns = [[]]
-        self._insert(source_label.strip() or "Image", is_heading=True)
-        self._insert("\n", is_heading=False)
-        self._caption.moveCursor(QTextCursor.MoveOperation.Start)  # stays put while text grows at the end
-
-    def append_chunk(self, text: str) -> None:
-        """Add ``text`` at the end; the reader's cursor stays, and the view follows only if it was at the end."""
-        if not self._turns:
-            self._turns = [[]]
-        self._turns[-1].append(text)
-        bar = self._caption.verticalScrollBar()
-        was_at_end = bar.value() >= bar.maximum()
-        self._insert(text, is_heading=False)
-        if was_at_end:
-            bar.setValue(bar.maximum())
-
     def finish_caption(self, result: CaptionResult, *, announce_text: bool = True) -> None:
         """Say it is done, with the token count and time, and announce the finished text politely (or, when
         Inkscope speaks captions itself, only that it is done)."""
@@ -167,13 +148,18 @@ class CaptionWindow(QMainWindow):
         self.set_status(status, announce=False)
         self._announcer.announce((result.text or status) if announce_text else status)
 
+    def begin_caption(self, source_label: str) -> None:
+        """Clear the caption area and start a new caption of the image from ``source_label`` (the preset's prompt
+        is not shown: the source says what is described)."""
+        self._text.begin_caption(source_label)
+
+    def append_chunk(self, text: str) -> None:
+        """Add ``text`` at the end of the caption area; the reader's cursor stays where it is."""
+        self._text.append_chunk(text)
+
     def begin_answer(self, question: str) -> None:
         """Append the follow-up ``question`` below the caption; its answer then grows via append_chunk."""
-        self._turns.append([])
-        separator = "\n\n" if self._caption.document().characterCount() > 1 else ""
-        self._insert(separator, is_heading=False)
-        self._insert(f"Q: {' '.join(question.split())}", is_heading=True)
-        self._insert("\nA: ", is_heading=False)
+        self._text.begin_answer(question)
 
     def add_history_entry(self, thumbnail: QImage | None, source_label: str, caption: str) -> int:
         """Add a caption to the history list; returns its index (what ``history_selected`` gives)."""
@@ -182,19 +168,27 @@ class CaptionWindow(QMainWindow):
     def history_caption(self, index: int) -> str:
         return self._history.entry(index).caption
 
-    def show_history_text(self, text: str, source_label: str = "From history") -> None:
-        """Show ``text`` (a caption from history) in the caption area, with ``source_label`` as heading."""
-        self.begin_caption(source_label)
-        self.append_chunk(text)
-        self._caption.moveCursor(QTextCursor.MoveOperation.Start)
+    def history_label(self, index: int) -> str:
+        return self._history.entry(index).source_label
+
+    def show_history_text(self, text: str, source_label: str = "From history",
+                          follow_ups: Sequence[tuple[str, str]] = ()) -> None:
+        """Show ``text`` (a caption from history) in the caption area, with ``source_label`` as heading and its
+        questions and answers below."""
+        self._text.show_transcript(source_label, text, follow_ups)
 
     def caption_text(self) -> str:
         """The text of the current caption (or history entry shown), without heading or follow-ups."""
-        return "".join(self._turns[0]) if self._turns else ""
+        return self._text.caption_text()
 
     def transcript_text(self) -> str:
         """Everything in the caption area: heading, caption, questions and answers."""
-        return self._caption.toPlainText()
+        return self._text.transcript_text()
+
+    def set_question_notice(self, notice: str | None) -> None:
+        """Say in the question box why a question cannot be asked now (``notice``), or None: it can."""
+        self._question.setPlaceholderText(notice or QUESTION_PLACEHOLDER)
+        self._question.setAccessibleDescription(notice or QUESTION_DESCRIPTION)
 
     def focus_caption(self) -> None:
         self._caption.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -244,14 +238,6 @@ class CaptionWindow(QMainWindow):
             self.images_received.emit(received.images)
         if received.videos:
             self.videos_received.emit(list(received.videos))
-
-    def _insert(self, text: str, *, is_heading: bool) -> None:
-        """Insert at the end through a cursor of our own, so the reader's cursor is not moved."""
-        cursor = QTextCursor(self._caption.document())
-        cursor.movePosition(QTextCursor.MoveOperation.End)
-        text_format = QTextCharFormat()
-        text_format.setFontWeight(QFont.Weight.Bold if is_heading else QFont.Weight.Normal)
-        cursor.insertText(text, text_format)
 
     def _submit_question(self) -> None:
         question = " ".join(self._question.text().split())
