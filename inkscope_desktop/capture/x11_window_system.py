@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import os
 import sys
 import threading
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: Window types that are not a window a user works in (``_NET_WM_WINDOW_TYPE_...``).
+SKIPPED_WINDOW_TYPES = ("DESKTOP", "DOCK", "TOOLBAR", "MENU", "SPLASH", "NOTIFICATION", "TOOLTIP")
+
 
 class X11WindowSystem(WindowSystem):
     """Reads the EWMH properties a window manager publishes on the root window and on each client.
@@ -28,10 +32,15 @@ class X11WindowSystem(WindowSystem):
     window). The title is ``_NET_WM_NAME`` (UTF-8), else ``WM_NAME``. Connecting with python-xlib
     takes ~50 ms, so each thread keeps one connection and reuses it (python-xlib connections must not
     be shared between threads); ``close()`` closes them all.
+
+    The active window is never one of this process's own (``own_pid``, by ``_NET_WM_PID``): when Inkscope's
+    window has the focus, the topmost other window in ``_NET_CLIENT_LIST_STACKING`` (on the screen, not a dock
+    or the desktop) stands in, the last window the user was in.
     """
 
-    def __init__(self, display: str | None = None) -> None:
+    def __init__(self, display: str | None = None, *, own_pid: int | None = None) -> None:
         self._display = display
+        self._own_pid = own_pid if own_pid is not None else os.getpid()
         self._local = threading.local()
         self._lock = threading.Lock()
         self._connections: list[tuple[threading.Thread, Display]] = []
@@ -92,6 +101,10 @@ class X11WindowSystem(WindowSystem):
         if window_id in (0, root.id):
             raise WindowNotFound("No window is active")
         window = conn.create_resource_object("window", window_id)
+        if self._is_own(conn, window):
+            window = self._topmost_other(conn, root)
+            if window is None:
+                raise WindowNotFound("No window but Inkscope's own is open")
         if window.get_attributes().map_state != X.IsViewable:
             raise WindowNotFound("The active window is not on the screen")
         geometry = window.get_geometry()
@@ -105,6 +118,32 @@ class X11WindowSystem(WindowSystem):
         rect = rect.grown(-left, -top, -right, -bottom)
         title = _text(conn, window, "_NET_WM_NAME") or _text(conn, window, "WM_NAME")
         return ActiveWindow(rect, title)
+
+    def _is_own(self, conn: Display, window: Any) -> bool:
+        return _cardinal(conn, window, "_NET_WM_PID") == self._own_pid
+
+    def _topmost_other(self, conn: Display, root: Any) -> Any:
+        """The highest window in the stacking order that is not this process's, is on the screen, and is an
+        application's window (not a dock, a desktop or a hidden one); None when there is none."""
+        from Xlib import X
+
+        stacking = root.get_full_property(conn.intern_atom("_NET_CLIENT_LIST_STACKING"), X.AnyPropertyType)
+        if stacking is None or stacking.format != 32:
+            return None
+        skipped_types = {conn.intern_atom(f"_NET_WM_WINDOW_TYPE_{name}") for name in SKIPPED_WINDOW_TYPES}
+        hidden = conn.intern_atom("_NET_WM_STATE_HIDDEN")
+        for window_id in reversed([int(value) for value in stacking.value]):  # topmost first
+            window = conn.create_resource_object("window", window_id)
+            try:
+                if self._is_own(conn, window) or window.get_attributes().map_state != X.IsViewable:
+                    continue
+                if hidden in _atoms(conn, window, "_NET_WM_STATE") or \
+                        skipped_types & set(_atoms(conn, window, "_NET_WM_WINDOW_TYPE")):
+                    continue
+            except Exception:  # noqa: BLE001 - a window that went away meanwhile: the next one
+                continue
+            return window
+        return None
 
     def _with_connection(self, call: Any) -> Any:
         """Run ``call(connection)``; a lost connection is reopened once (the X server may have restarted)."""
@@ -162,6 +201,24 @@ def _cardinals(conn: "Display", window: Any, name: str) -> tuple[int, int, int, 
         return 0, 0, 0, 0
     left, right, top, bottom = (max(int(value), 0) for value in prop.value[:4])
     return left, right, top, bottom
+
+
+def _cardinal(conn: Display, window: Any, name: str) -> int | None:
+    """A one-CARDINAL property such as ``_NET_WM_PID``; None if absent."""
+    from Xlib import X
+
+    prop = window.get_full_property(conn.intern_atom(name), X.AnyPropertyType)
+    if prop is None or prop.format != 32 or not len(prop.value):
+        return None
+    return int(prop.value[0])
+
+
+def _atoms(conn: Display, window: Any, name: str) -> list[int]:
+    """An ATOM list property such as ``_NET_WM_STATE``; empty if absent."""
+    from Xlib import X
+
+    prop = window.get_full_property(conn.intern_atom(name), X.AnyPropertyType)
+    return [int(value) for value in prop.value] if prop is not None and prop.format == 32 else []
 
 
 def _text(conn: "Display", window: Any, name: str) -> str:

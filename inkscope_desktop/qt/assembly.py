@@ -121,12 +121,13 @@ def build_parts(store: SettingsStore, overrides: Overrides | None = None, *, eng
     narration = Narration(window, describe, settings.speech, make_narrator)
     capturer = capturer if capturer is not None else ScreenCapturer()
     region_flow = RegionFlow(capturer, window)
-    capture = CaptureFlow(window, capturer, region_flow.start, describe, status)
+    window_flow = WindowFlow(window, settings.window, has_tray=tray is not None)
+    capture = CaptureFlow(window, capturer, region_flow.start, describe, status, window_flow)
     videos = VideoQueue(describe, window, settings.video, probe=probe_video)
     screen_capturer = capturer
     recent_screen = RecentScreenFlow(describe, window, grab_screen or (lambda: screen_capturer.capture_screen().image),
-                                     settings.video)
-    window_flow = WindowFlow(window)
+                                     settings.video, window_flow=window_flow)
+    window_flow.follow(describe)  # after the presenter, history and narration: the window is filled first
     files = FileFlow(window, describe, videos)
     hotkeys = HotkeyHost(registry, settings.hotkeys, window.show_error)
     settings_flow = SettingsFlow(store, window, hotkeys, history.delete_all)
@@ -155,6 +156,7 @@ def build_parts(store: SettingsStore, overrides: Overrides | None = None, *, eng
     events.connect(engine_host.use_settings)
     events.watch("privacy", history.use)
     events.watch("startup", apply_start_at_login)
+    events.watch("window", window_flow.use)
 
     return AppParts(store=store, window=window, tray=tray, registry=registry, menu_actions=menu_actions,
                     status=status, engine_host=engine_host, describe=describe, presenter=presenter, history=history,

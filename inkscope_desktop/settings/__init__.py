@@ -6,7 +6,7 @@ store. See each module's docstring for its threading rules.
 
 from inkscope_desktop.settings.schema import (SCHEMA_VERSION, HotkeySettings, ModelSettings, PrivacySettings,
                                               PromptSettings, RemoteSettings, Settings, SpeechSettings,
-                                              StartupSettings, VideoSettings,
+                                              StartupSettings, VideoSettings, WindowSettings,
                                               find_conflicts)
 from inkscope_desktop.settings.store import ReadResult, SettingsStore
 
@@ -23,5 +23,6 @@ __all__ = [
     "SpeechSettings",
     "StartupSettings",
     "VideoSettings",
+    "WindowSettings",
     "find_conflicts",
 ]

@@ -24,13 +24,14 @@ from inkscope_desktop.settings.checks import SPEECH_ROUTES, find_conflicts
 from inkscope_desktop.settings.group import Group
 from inkscope_desktop.settings.remote_settings import RemoteSettings
 from inkscope_desktop.settings.video_settings import MAX_RECORDING_BYTES, VideoSettings
+from inkscope_desktop.settings.window_settings import WindowSettings
 
 __all__ = ["GROUPS", "MAX_RECORDING_BYTES", "SCHEMA_VERSION", "SPEECH_ROUTES", "HotkeySettings", "ModelSettings",
            "PrivacySettings", "PromptSettings", "RemoteSettings", "Settings", "SpeechSettings", "StartupSettings",
-           "VideoSettings", "field_names", "find_conflicts"]
+           "VideoSettings", "WindowSettings", "field_names", "find_conflicts"]
 
 #: The version of the settings layout this code writes; ``migrations.py`` brings older files up to it.
-SCHEMA_VERSION = 3  # 2: the video group and the recent-screen action; 3: the stop-describing action
+SCHEMA_VERSION = 3  # 2: the video group and the recent-screen action; 3: stop-describing, the window group
 
 DEFAULT_PRESET = "screen"
 MAX_RETENTION_DAYS = 36_500
@@ -187,6 +188,7 @@ GROUPS: Mapping[str, type[Group]] = MappingProxyType({
     "remote": RemoteSettings,
     "privacy": PrivacySettings,
     "video": VideoSettings,
+    "window": WindowSettings,
     "startup": StartupSettings,
 })
 
@@ -202,6 +204,7 @@ class Settings:
     remote: RemoteSettings = field(default_factory=RemoteSettings)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
     video: VideoSettings = field(default_factory=VideoSettings)
+    window: WindowSettings = field(default_factory=WindowSettings)
     startup: StartupSettings = field(default_factory=StartupSettings)
     schema_version: int = field(default=SCHEMA_VERSION, init=False)
 

@@ -71,3 +71,27 @@ def test_a_window_partly_off_the_screen_is_clipped(capturer, scene, xvfb, xconn)
     finally:
         subprocess.run(["xdotool", "windowmove", "--sync", str(window.window.id), "1000", "300"],
                        env=xvfb.env(), check=True, timeout=10)
+
+
+def test_when_inkscopes_own_window_is_active_the_topmost_other_window_is_described(scene, xvfb, xconn, x_display):
+    """Issue 14, item 8: the active window is the last window that was not Inkscope's (by _NET_WM_PID)."""
+    from Xlib import X
+
+    from inkscope_desktop.capture import ScreenCapturer
+    from inkscope_desktop.capture.x11_window_system import X11WindowSystem
+
+    own_pid = 4_000_000  # no real process: this window stands for Inkscope's caption window
+    ours = PatternWindow.create(xconn, Rect(300, 200, 400, 300), pattern(400, 300, seed=23), title="Inkscope")
+    try:
+        ours.window.change_property(xconn.intern_atom("_NET_WM_PID"), xconn.intern_atom("CARDINAL"), 32, [own_pid],
+                                    X.PropModeReplace)
+        xconn.sync()
+        activate(xvfb, xconn, scene[0])
+        activate(xvfb, xconn, ours)  # the user is in Inkscope's window; "First" was the last one before it
+        with ScreenCapturer(windows=X11WindowSystem(xvfb.display, own_pid=own_pid)) as capturer:
+            captured = capturer.capture_active_window()
+            assert captured.window_title == "First ✓" and captured.notice is None
+        with ScreenCapturer(windows=X11WindowSystem(xvfb.display)) as capturer:  # another process's view
+            assert capturer.capture_active_window().window_title == "Inkscope"
+    finally:
+        ours.destroy(xconn)

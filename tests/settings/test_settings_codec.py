@@ -19,7 +19,7 @@ def test_defaults_round_trip_through_json():
     assert data["hotkeys"]["describe-screen"] == "Ctrl+Alt+Shift+D"
     assert data["model"]["detail"] == "normal"
     assert list(data) == ["schema_version", "hotkeys", "speech", "prompts", "model", "remote", "privacy", "video",
-                          "startup"]
+                          "window", "startup"]
 
 
 def test_a_partial_dict_keeps_its_values_and_defaults_the_rest():

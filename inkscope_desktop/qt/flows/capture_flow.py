@@ -9,7 +9,6 @@ from PySide6.QtCore import QObject, QTimer
 
 from inkscope_desktop.core.actions import Action
 from inkscope_desktop.core.errors import InkscopeError
-from inkscope_desktop.qt.flows.window_flow import bring_to_front
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -17,6 +16,7 @@ if TYPE_CHECKING:
     from inkscope_desktop.capture import CapturedImage
     from inkscope_desktop.qt.flows.describe_flow import DescribeFlow
     from inkscope_desktop.qt.flows.status_presenter import StatusPresenter
+    from inkscope_desktop.qt.flows.window_flow import PutAway, WindowFlow
     from inkscope_desktop.qt.runtime.action_registry import ActionRegistry
     from inkscope_desktop.qt.widgets.caption_window import CaptionWindow
 
@@ -51,9 +51,11 @@ class CaptureFlow(QObject):
     """
 
     def __init__(self, window: CaptionWindow, capturer: Capturer, region_picker: RegionPicker | None,
-                 describe: DescribeFlow, status: StatusPresenter) -> None:
+                 describe: DescribeFlow, status: StatusPresenter, window_flow: WindowFlow) -> None:
         super().__init__(window)
         self._window = window
+        self._window_flow = window_flow
+        self._put_away: PutAway | None = None  # how the window was before it hid for the capture waiting
         self._capturer = capturer
         self._region_picker = region_picker
         self._describe = describe
@@ -74,8 +76,9 @@ class CaptureFlow(QObject):
         self._capture_then_describe(self._capturer.capture_screen)
 
     def describe_window(self) -> None:
+        """The active window: the last one that is not Inkscope's (its window hides first, and is passed over)."""
         self._describe.note_request()
-        self._describe_capture(self._capturer.capture_active_window)
+        self._capture_then_describe(self._capturer.capture_active_window)
 
     def drop_pending(self, *_: object) -> None:
         """Forget a capture still waiting for the window to hide (a newer request, or "stop")."""
@@ -92,7 +95,7 @@ class CaptureFlow(QObject):
         if not self._window.isVisible():
             self._describe_capture(capture)
             return
-        self._window.hide()
+        self._put_away = self._window_flow.hide_for_capture()
         self._pending_capture = capture
         self._capture_timer.start()
 
@@ -100,7 +103,9 @@ class CaptureFlow(QObject):
         capture, self._pending_capture = self._pending_capture, None
         if capture is not None:
             self._describe_capture(capture)
-        bring_to_front(self._window)
+        put_away, self._put_away = self._put_away, None
+        if put_away is not None:
+            self._window_flow.restore(put_away)
 
     def _describe_capture(self, capture: Capture) -> None:
         try:
@@ -123,10 +128,10 @@ class CaptureFlow(QObject):
         if not self._window.isVisible():
             picker(self._describe_region, lambda: None)
             return
-        self._window.hide()
+        put_away = self._window_flow.hide_for_capture()
 
         def show_window() -> None:
-            bring_to_front(self._window)
+            self._window_flow.restore(put_away)
 
         def chosen(image: "Image.Image", label: str) -> None:
             self._describe_region(image, label)

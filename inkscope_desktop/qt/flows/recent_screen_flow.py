@@ -13,13 +13,13 @@ from inkscope_desktop.core.actions import Action
 from inkscope_desktop.core.types import VideoClip
 from inkscope_desktop.qt.flows.capture_flow import HIDE_FOR_CAPTURE_MS
 from inkscope_desktop.qt.flows.video_queue import start_video_caption
-from inkscope_desktop.qt.flows.window_flow import bring_to_front
 from inkscope_desktop.settings import VideoSettings
 
 if TYPE_CHECKING:
     from PIL import Image
 
     from inkscope_desktop.qt.flows.describe_flow import DescribeFlow
+    from inkscope_desktop.qt.flows.window_flow import PutAway, WindowFlow
     from inkscope_desktop.qt.runtime.action_registry import ActionRegistry
     from inkscope_desktop.qt.widgets.caption_window import CaptionWindow
 
@@ -41,15 +41,16 @@ class RecentScreenFlow(QObject):
     """
 
     def __init__(self, describe: DescribeFlow, window: CaptionWindow, grab: Callable[[], Image.Image],
-                 settings: VideoSettings | None = None) -> None:
+                 settings: VideoSettings | None = None, *, window_flow: WindowFlow) -> None:
         super().__init__(window)
         self._describe = describe
         self._window = window
+        self._window_flow = window_flow
         self._grab = grab
         self.settings = settings or VideoSettings()
         self._rolling: ScreenRecorder | None = None
         self._one_shot: ScreenRecorder | None = None
-        self._hid_window = False  # the caption window was hidden for a recording of the next seconds
+        self._put_away: PutAway | None = None  # the caption window was hidden for a recording of the next seconds
         self._record_timer = QTimer(self, singleShot=True)
         self._record_timer.timeout.connect(self._recording_done)
         describe.interrupted.connect(self.cancel_recording)
@@ -98,11 +99,11 @@ class RecentScreenFlow(QObject):
             self._describe_frames(frames, rolling.fps)
             return
         seconds = self.settings.recent_seconds
-        self._hid_window = self._window.isVisible()  # out of the recording, as for a screenshot
+        hides = self._window.isVisible()  # out of the recording, as for a screenshot
         recorder = self._one_shot = self._recorder(seconds)
-        delay_ms = HIDE_FOR_CAPTURE_MS if self._hid_window else 0
-        if self._hid_window:
-            self._window.hide()
+        delay_ms = HIDE_FOR_CAPTURE_MS if hides else 0
+        if hides:
+            self._put_away = self._window_flow.hide_for_capture()
             QTimer.singleShot(delay_ms, self, lambda: self._start_recorder(recorder))
         else:
             recorder.start()
@@ -141,9 +142,9 @@ class RecentScreenFlow(QObject):
             recorder.start()
 
     def _show_window_again(self) -> None:
-        if self._hid_window:
-            self._hid_window = False
-            bring_to_front(self._window)
+        put_away, self._put_away = self._put_away, None
+        if put_away is not None:
+            self._window_flow.restore(put_away)
 
     def _describe_frames(self, frames: list[Image.Image], fps: float) -> None:
         settings = self.settings

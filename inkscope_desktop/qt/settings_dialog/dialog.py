@@ -26,7 +26,7 @@ from inkscope_desktop.qt.settings_dialog.privacy_page import PrivacySettingsPage
 from inkscope_desktop.qt.settings_dialog.form import add_row, check, combo, form_page, select, spin
 from inkscope_desktop.qt.settings_dialog.video_page import VideoSettingsPage
 from inkscope_desktop.settings import (HotkeySettings, PromptSettings, RemoteSettings, Settings, SpeechSettings,
-                                       StartupSettings)
+                                       StartupSettings, WindowSettings)
 
 _ROUTE_LABELS = {SpeechRoute.AUTO: "Automatic: the screen reader if one runs, else Inkscope's own voice",
                  SpeechRoute.SCREEN_READER: "The screen reader", SpeechRoute.OWN_VOICE: "Inkscope's own voice",
@@ -76,7 +76,7 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self.privacy_page, "Pr&ivacy")
         self.video_page = VideoSettingsPage(settings.video)
         self.tabs.addTab(self.video_page, "&Video")
-        self.tabs.addTab(self._startup_tab(), "S&tart")
+        self.tabs.addTab(self._startup_tab(), "&Window and start")
         for key, step in ((Qt.Key.Key_PageDown, 1), (Qt.Key.Key_PageUp, -1)):  # next / previous tab, as elsewhere
             QShortcut(QKeySequence(Qt.KeyboardModifier.ControlModifier | key), self,
                       lambda step=step: self._step_tab(step))
@@ -137,9 +137,16 @@ class SettingsDialog(QDialog):
         return page
 
     def _startup_tab(self) -> QWidget:
-        page, form = form_page("")
+        page, form = form_page("With a tray icon, the caption window can show each description as it is written; "
+                               "the keyboard stays in your program unless you move it there.")
+        window = self._settings.window
+        self.show_each = check("Show the caption window for each description (with a tray icon)",
+                               window.show_for_each_description)
+        self.focus_each = check("Move focus to the caption window for each description",
+                                window.focus_for_each_description)
         self.start_at_login = check("Start Inkscope when I log in", self._settings.startup.start_at_login)
-        form.addRow(self.start_at_login)
+        for box in (self.show_each, self.focus_each, self.start_at_login):
+            form.addRow(box)
         return page
 
     # --- behaviour -------------------------------------------------------------------------------
@@ -158,6 +165,7 @@ class SettingsDialog(QDialog):
             privacy=self.privacy_page.settings(),
             video=self.video_page.settings(),
             startup=StartupSettings(self.start_at_login.isChecked()),
+            window=WindowSettings(self.show_each.isChecked(), self.focus_each.isChecked()),
         )
 
     def accept(self) -> None:
@@ -210,6 +218,8 @@ class SettingsDialog(QDialog):
         self.privacy_page.show_settings(defaults.privacy)
         self.video_page.show_settings(defaults.video)
         self.start_at_login.setChecked(defaults.startup.start_at_login)
+        self.show_each.setChecked(defaults.window.show_for_each_description)
+        self.focus_each.setChecked(defaults.window.focus_for_each_description)
         self._tell("Every setting shows its default now; OK keeps them.")
 
     def _tell(self, text: str, *, is_error: bool = False) -> None:
