@@ -34,10 +34,19 @@ def bring_to_front(window: CaptionWindow) -> None:
 
 
 def show_without_focus(window: CaptionWindow) -> None:
-    """Show ``window`` (restored from minimized) where it can be read, leaving the keyboard where it is."""
+    """Show ``window`` (restored from minimized) where it can be read, leaving the keyboard where it is.
+
+    The widget attribute alone is read when the native window is first made; Qt's X11 plug-in reads the window
+    handle's ``_q_showWithoutActivating`` at every map (it then tells the window manager user time 0, so openbox
+    and the like leave the focus alone), so both are set for the time of ``show()``."""
     _unminimize(window)
+    handle = window.windowHandle()
     window.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
+    if handle is not None:
+        handle.setProperty("_q_showWithoutActivating", True)
     window.show()
+    if handle is not None:
+        handle.setProperty("_q_showWithoutActivating", False)
     window.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, False)
 
 
