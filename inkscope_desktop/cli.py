@@ -156,7 +156,8 @@ def _add_history(commands: argparse._SubParsersAction) -> None:
     actions = parser.add_subparsers(dest="history_command", metavar="ACTION")
     actions.add_parser("path", help="print the history database's path")
     export = actions.add_parser("export", help="write the history as Markdown or JSON, newest first")
-    export.add_argument("-f", "--format", choices=("md", "json"), default="md", help="(default: %(default)s)")
+    export.add_argument("-f", "--format", choices=("md", "json"), default="md",
+                        help="md for Markdown, json for JSON (default: %(default)s)")
     export.add_argument("-s", "--search", metavar="TEXT", help="only entries whose text contains TEXT (any case)")
     export.add_argument("-n", "--limit", type=_positive_int, metavar="N", help="at most N entries (default: all)")
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")

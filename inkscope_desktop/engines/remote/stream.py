@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 RETRY_CONNECT_ERRORS = (ConnectionError, TimeoutError)
 
 
-class _NotAnswered(Exception):
+class _NotAnsweredError(Exception):
     """The server was not reached, or dropped the connection before answering: safe to try again."""
 
     def __init__(self, error: BaseException) -> None:
@@ -106,7 +106,7 @@ class ChatCompletionCall:
         for attempt in range(1, settings.attempts + 1):
             try:
                 response = self._post()
-            except _NotAnswered as failure:
+            except _NotAnsweredError as failure:
                 if self._cancel.is_set() or self._is_closed:
                     return None
                 if attempt == settings.attempts:
@@ -155,12 +155,12 @@ class ChatCompletionCall:
         try:
             connection.connect()
         except RETRY_CONNECT_ERRORS as error:
-            raise _NotAnswered(error) from error
+            raise _NotAnsweredError(error) from error
         try:
             connection.request("POST", path, body=self._body, headers=headers)
             response = connection.getresponse()
         except RETRY_UNANSWERED_ERRORS as error:  # http.client.RemoteDisconnected is a ConnectionResetError
-            raise _NotAnswered(error) from error
+            raise _NotAnsweredError(error) from error
         return None if self._is_closed else response  # closed while connecting: nobody reads any more
 
     def _read(self, response: http.client.HTTPResponse) -> None:
