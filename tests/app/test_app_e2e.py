@@ -26,8 +26,8 @@ def test_hotkey_caption_follow_up_and_region_with_the_tiny_model(desktop, launch
     assert caption["tokens"] > 0
     assert caption["text"].strip() and caption["text"].strip() in caption["transcript"]
 
-    desktop.key("ctrl+alt+shift+f")  # shows the window with the question box focused
-    app.wait_for("window_shown")
+    app.wait_for("window_shown", seen_before=True)  # tray mode: each description shows the window, unfocused
+    desktop.key("ctrl+alt+shift+f")  # focuses the window's question box
     desktop.type("What is focused?")
     desktop.key("Return")
     assert app.wait_for("caption_started")["source"] == "What is focused?"

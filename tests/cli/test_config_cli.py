@@ -48,7 +48,8 @@ def test_show_prints_the_settings_in_effect(config):
     assert result.returncode == 0 and result.stderr == ""
     shown = json.loads(result.stdout)
     assert shown["speech"]["rate"] == 250 and shown["prompts"]["language"] == "German"
-    assert shown["privacy"] == {"history": True, "thumbnails": False, "retention_days": 30, "max_entries": 1000}
+    assert shown["privacy"] == {"history": True, "thumbnails": False, "retention_days": 30, "max_entries": 1000,
+                                "kept_images": 20, "kept_images_mb": 200}
 
 
 def test_show_reports_a_broken_file_without_moving_it(config):
