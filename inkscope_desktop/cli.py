@@ -156,7 +156,8 @@ def _add_history(commands: argparse._SubParsersAction) -> None:
     actions = parser.add_subparsers(dest="history_command", metavar="ACTION")
     actions.add_parser("path", help="print the history database's path")
     export = actions.add_parser("export", help="write the history as Markdown or JSON, newest first")
-    export.add_argument("-f", "--format", choices=("md", "json"), default="md", help="(default: %(default)s)")
+    export.add_argument("-f", "--format", choices=("md", "json"), default="md",
+                        help="md for Markdown, json for JSON (default: %(default)s)")
     export.add_argument("-s", "--search", metavar="TEXT", help="only entries whose text contains TEXT (any case)")
     export.add_argument("-n", "--limit", type=_positive_int, metavar="N", help="at most N entries (default: all)")
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
@@ -196,7 +197,7 @@ def _list_actions(parser: argparse.ArgumentParser, command: str) -> int:
     assert isinstance(actions, argparse._SubParsersAction)
     helps = {choice.dest: choice.help for choice in actions._choices_actions}
     lines = [f"inkscope-desktop {command}: choose one of these actions:"]
-    lines += [f"  {name}  {helps.get(name) or ''}".rstrip() for name in actions.choices]
+    lines += [f"  {name}: {helps.get(name) or ''}".rstrip() for name in actions.choices]
     lines.append(f"For example: inkscope-desktop {command} {next(iter(actions.choices))}")
     print("\n".join(lines), file=sys.stderr)
     return EXIT_ERROR

@@ -30,7 +30,8 @@ def test_a_command_without_an_action_lists_its_actions_and_is_a_usage_error(comm
     lines = result.stderr.strip().splitlines()
     assert lines[0] == f"inkscope-desktop {command}: choose one of these actions:"
     for action in actions:
-        assert any(line.strip().startswith(f"{action} ") and len(line.split()) > 2 for line in lines[1:]), action
+        # "name: what it does": the colon is a pause when a screen reader reads the line out.
+        assert any(line.strip().startswith(f"{action}: ") and len(line.split()) > 2 for line in lines[1:]), action
     assert lines[-1] == f"For example: inkscope-desktop {command} {actions[0]}"
     assert "required" not in result.stderr and "usage:" not in result.stderr
 
@@ -45,10 +46,12 @@ def test_every_argument_has_help_text(args):
 
     parser = build_parser()
     for name in args:
-        parser = next(action for action in parser._actions if action.dest in ("command", "model_command",  # noqa: SLF001
+        parser = next(action for action in parser._actions if action.dest in ("command", "model_command",
                       "config_command", "history_command")).choices[name]
-    for action in parser._actions:  # noqa: SLF001
+    for action in parser._actions:
         assert action.help, (args, action.dest)
+        # Words that say what the option is, not only its default.
+        assert not str(action.help).startswith("("), (args, action.dest, action.help)
 
 
 def test_a_folder_run_says_how_many_files_it_skipped(tmp_path: Path):
