@@ -197,7 +197,7 @@ def _list_actions(parser: argparse.ArgumentParser, command: str) -> int:
     assert isinstance(actions, argparse._SubParsersAction)
     helps = {choice.dest: choice.help for choice in actions._choices_actions}
     lines = [f"inkscope-desktop {command}: choose one of these actions:"]
-    lines += [f"  {name}  {helps.get(name) or ''}".rstrip() for name in actions.choices]
+    lines += [f"  {name}: {helps.get(name) or ''}".rstrip() for name in actions.choices]
     lines.append(f"For example: inkscope-desktop {command} {next(iter(actions.choices))}")
     print("\n".join(lines), file=sys.stderr)
     return EXIT_ERROR

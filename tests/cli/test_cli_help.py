@@ -31,7 +31,8 @@ def test_a_command_without_an_action_lists_its_actions_and_is_a_usage_error(comm
     lines = result.stderr.strip().splitlines()
     assert lines[0] == f"inkscope-desktop {command}: choose one of these actions:"
     for action in actions:
-        assert any(line.strip().startswith(f"{action} ") and len(line.split()) > 2 for line in lines[1:]), action
+        # "name: what it does": the colon is a pause when a screen reader reads the line out.
+        assert any(line.strip().startswith(f"{action}: ") and len(line.split()) > 2 for line in lines[1:]), action
     assert lines[-1] == f"For example: inkscope-desktop {command} {actions[0]}"
     assert "required" not in result.stderr and "usage:" not in result.stderr
 
