@@ -35,6 +35,15 @@ class ModelNotFoundError(ModelError):
     """The model is not on this machine and cannot be downloaded now."""
 
 
+class DownloadError(ModelNotFoundError):
+    """The model is not on this machine, and downloading it failed or is switched off. ``is_offline`` says which:
+    the tray app offers to try again (and says how to go online), the command line says what to run."""
+
+    def __init__(self, message: str, advice: str = "", *, is_offline: bool = False) -> None:
+        super().__init__(message, advice)
+        self.is_offline = is_offline
+
+
 class GenerationError(InkscopeError):
     """Generation failed part-way (out of memory, a broken model, a crashed worker)."""
 

@@ -127,6 +127,7 @@ def build_parts(store: SettingsStore, overrides: Overrides | None = None, *, eng
     screen_capturer = capturer
     recent_screen = RecentScreenFlow(describe, window, grab_screen or (lambda: screen_capturer.capture_screen().image),
                                      settings.video, window_flow=window_flow)
+    window.load_retry_requested.connect(engine_host.retry_load)
     window_flow.follow(describe)  # after the presenter, history and narration: the window is filled first
     files = FileFlow(window, describe, videos)
     hotkeys = HotkeyHost(registry, settings.hotkeys, window.show_error)

@@ -103,14 +103,14 @@ def test_fake_engine_streams_its_script_without_a_model(noise_image, tmp_path):
     assert result.stdout.decode().startswith("This is the fake engine's answer number 1. The image is 400 by 300")
 
 
-def test_missing_model_offline_names_the_download_command(noise_image, tmp_path):
+def test_missing_model_offline_names_the_switch_that_is_on_and_how_to_go_online(noise_image, tmp_path):
     path = tmp_path / "x.png"
     noise_image.save(path)
     result = run_cli("describe", str(path), "--offline", env={"HF_HOME": str(tmp_path / "hf")})
     assert result.returncode == 2
     (line,) = result.stderr.decode().strip().splitlines()
-    assert "inkscope-desktop model download prithivMLmods/Inkscope-Captions-2B-0526" in line
-    assert "Traceback" not in line
+    assert "offline mode is on (--offline)" in line and "leave out --offline while this computer is online" in line
+    assert "Traceback" not in line and "`" not in line
 
 
 @pytest.mark.parametrize(

@@ -346,7 +346,7 @@ def test_a_failed_run_keeps_finished_files_for_the_next_one(hub, hub_env, monkey
     hub.fail["model.safetensors"] = 500
     with pytest.raises(ModelError) as error:
         download_model()
-    assert "HTTP 500" in one_line(error) and f"inkscope-desktop model download {DEFAULT_MODEL_ID}" in str(error.value)
+    assert "HTTP 500" in one_line(error) and "what was already downloaded is kept" in str(error.value)
 
     info = model_info()
     assert info.path is not None and not info.complete and info.missing == ("model.safetensors",)
@@ -378,7 +378,7 @@ def test_a_missing_shard_counts_as_not_downloaded(hub, hub_env, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     with pytest.raises(ModelNotFoundError) as error:
         resolve_model(SHARDED_ID)
-    assert f"inkscope-desktop model download {SHARDED_ID}" in one_line(error)
+    assert "only partly downloaded" in one_line(error) and "unset HF_HUB_OFFLINE" in one_line(error)
 
     monkeypatch.delenv("HF_HUB_OFFLINE")
     assert resolve_model(SHARDED_ID) == path
@@ -394,10 +394,23 @@ def test_offline_without_the_model_names_the_download_command(hub_env, monkeypat
     with pytest.raises(ModelNotFoundError) as error:
         resolve_model()
     text = one_line(error)
-    assert "inkscope-desktop model download prithivMLmods/Inkscope-Captions-2B-0526" in text
-    assert "while online" in text and "HF_HUB_OFFLINE" in text
+    assert text == (f"The model {DEFAULT_MODEL_ID} is not downloaded yet, and offline mode is on ({variable}), so "
+                    f"Inkscope did not download it. To download it, unset {variable} while this computer is online, "
+                    "then try again.")
+    assert error.value.is_offline
     with pytest.raises(ModelNotFoundError, match="offline"):
         resolve_model(offline=True)
+    with pytest.raises(ModelNotFoundError) as explicit:  # model download, while offline
+        download_model()
+    assert f"offline mode is on ({variable})" in one_line(explicit) and f"unset {variable}" in one_line(explicit)
+
+
+def test_offline_by_the_command_line_switch_names_that_switch(hub_env, monkeypatch):
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.delenv("TRANSFORMERS_OFFLINE", raising=False)
+    with pytest.raises(ModelNotFoundError) as error:
+        resolve_model(offline=True)
+    assert "(--offline)" in one_line(error) and "leave out --offline" in one_line(error)
 
 
 def test_an_unreachable_hub_is_a_clear_error(hub_env, monkeypatch):
@@ -409,7 +422,11 @@ def test_an_unreachable_hub_is_a_clear_error(hub_env, monkeypatch):
     with pytest.raises(ModelNotFoundError) as error:
         resolve_model(offline=False)
     text = one_line(error)
-    assert "could not be reached" in text and "--model" in text and "proxy" in text
+    assert text.startswith(f"Inkscope tried to download its model, {DEFAULT_MODEL_ID}, from the Hugging Face hub, "
+                           "but could not reach the hub")
+    assert "no internet connection, or a proxy or firewall blocks it" in text and "try again" in text
+    assert "`" not in text and "Error" not in text and "ConnectError" not in text  # plain words, read aloud
+    assert not error.value.is_offline
     assert time.monotonic() - started < 10
 
 
@@ -420,7 +437,7 @@ def test_an_unknown_or_gated_repo_is_a_clear_error(hub, status):
     with pytest.raises(ModelNotFoundError) as error:
         download_model("nobody/no-such-model")
     text = one_line(error)
-    assert "nobody/no-such-model" in text and "spelling" in text and "hf auth login" in text
+    assert "nobody/no-such-model" in text and "the name is wrong" in text and "hf auth login" in text
 
 
 def test_local_folders(tmp_path):

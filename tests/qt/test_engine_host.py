@@ -51,3 +51,35 @@ def test_only_a_change_of_model_device_or_server_replaces_the_engine(qtbot, make
     app.parts.settings_flow.save(replace(settings, model=ModelSettings("/no/such/model", "cpu")))
     assert host.jobs is not first and host.engine.name == "qwen2-vl"
     assert app.window.messages()[0] == "Settings saved."
+
+
+class UnreachableHubEngine(RecordingEngine):
+    """Loads as the real engine does when the hub cannot be reached on first use."""
+
+    def load(self, progress=None):
+        from inkscope_desktop.core.errors import DownloadError
+
+        raise DownloadError("Inkscope tried to download its model, some/model, from the Hugging Face hub, but could "
+                            "not reach the hub: there is no internet connection, or a proxy or firewall blocks it.",
+                            "Check the internet connection, then try again; what was already downloaded is kept.")
+
+
+def test_a_failed_first_download_says_so_in_plain_words_and_offers_to_try_again(qtbot, make_parts):
+    """Issue 14, item 10: no exception names, no backticks, no command the app does not take; a Retry button
+    with a key, and the Settings' Download."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton
+
+    from inkscope_desktop.settings.overrides import Overrides
+
+    app = make_parts(UnreachableHubEngine(), overrides=Overrides(is_fake_engine=True))
+    qtbot.waitUntil(lambda: bool(app.window.messages()), timeout=WAIT_MS)
+    message = app.window.messages()[0]
+    assert message.startswith("Error: Inkscope tried to download its model") and "could not reach the hub" in message
+    assert "Try loading the model again (Alt+T)" in message and "Settings, Model, Download" in message
+    assert "`" not in message and "inkscope-desktop" not in message and "Error(" not in message
+    button = next(b for b in app.window.findChildren(QPushButton) if b.accessibleName() == "Try loading the model again")
+    assert button.isVisible() and button.text() == "&Try loading the model again"
+    qtbot.keyClick(app.window, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: app.window.status_text() == "Inkscope ready", timeout=WAIT_MS)  # the retry loaded
+    assert not button.isVisible()

@@ -10,7 +10,7 @@ import glob
 import os
 from pathlib import Path
 
-from inkscope_desktop.core.errors import ModelError, ModelNotFoundError
+from inkscope_desktop.core.errors import DownloadError, ModelError, ModelNotFoundError
 from inkscope_desktop.core.vocabulary import DEFAULT_MODEL_ID
 from inkscope_desktop.engines.hub.model_files import (
     IGNORED_FILE_PATTERNS, MODEL_FILE_PATTERNS, NO_WEIGHTS, ModelInfo, download_command, hub_cache_dir, hub_missing,
@@ -110,8 +110,8 @@ def download_model(
             tqdm_class=tracker.bar_class(),
         ))
         if folder.name != commit:
-            raise ModelError(f"The hub model {model_id} changed while it was being downloaded.",
-                             f"Run `{download_command(model_id)}` again (what was downloaded is kept).")
+            raise DownloadError(f"The model {model_id} changed on the Hugging Face hub while Inkscope downloaded it.",
+                                "Try again; what was already downloaded is kept.")
         for item in weights:
             hub_resume.fetch(item, bar_class=tracker.file_bar_class(), adjust=tracker.advance)
             hf_hub_download(model_id, item.name, revision=commit, cache_dir=cache, endpoint=endpoint,
@@ -120,8 +120,7 @@ def download_model(
         from huggingface_hub.errors import OfflineModeIsEnabled
 
         mapped = _offline_error(model_id) if isinstance(error, OfflineModeIsEnabled) else hub_error(
-            error, model_id, revision=revision, endpoint=endpoint, command=download_command(model_id),
-            cache_dir=cache)
+            error, model_id, revision=revision, endpoint=endpoint, cache_dir=cache)
         if mapped is None:
             raise
         raise mapped from error
@@ -150,9 +149,19 @@ def _unusable_folder(folder: Path, missing: list[str]) -> ModelNotFoundError:
         f"{download_command()}.")
 
 
-def _offline_error(model_id: str, *, partial: bool = False) -> ModelNotFoundError:
-    state = "only partly downloaded" if partial else "not downloaded"
-    return ModelNotFoundError(
-        f"The model {model_id} is {state} and offline mode is on.",
-        f"Run `{download_command(model_id)}` while online (or unset HF_HUB_OFFLINE), "
-        "or pass a local model folder with --model.")
+def offline_switch() -> str:
+    """What switched offline mode on, as the user would name it: an environment variable, else --offline."""
+    for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
+        if (os.environ.get(name) or "").upper() in ("1", "ON", "YES", "TRUE"):
+            return name
+    return "--offline"
+
+
+def _offline_error(model_id: str, *, partial: bool = False) -> DownloadError:
+    """Offline mode is on and the model is not (all) here: say so, name the switch, and how to go online."""
+    state = "only partly downloaded" if partial else "not downloaded yet"
+    switch = offline_switch()
+    how = f"unset {switch}" if switch != "--offline" else "leave out --offline"
+    return DownloadError(
+        f"The model {model_id} is {state}, and offline mode is on ({switch}), so Inkscope did not download it.",
+        f"To download it, {how} while this computer is online, then try again.", is_offline=True)

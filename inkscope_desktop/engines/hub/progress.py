@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from inkscope_desktop.core.errors import ModelError, ModelNotFoundError
+from inkscope_desktop.core.errors import DownloadError, ModelError, ModelNotFoundError
 
 #: (bytes done, bytes total) of a whole model download.
 ProgressCallback = Callable[[int, int], None]
@@ -129,34 +129,33 @@ class ByteProgress:
             self._callback(*state)
 
 
-def hub_error(error: Exception, model_id: str, *, revision: str | None, endpoint: str | None, command: str,
+def hub_error(error: Exception, model_id: str, *, revision: str | None, endpoint: str | None,
               cache_dir: Path) -> ModelError | None:
-    """A one-line ModelError (what happened, what to do) for a failed hub download; None if unexpected."""
+    """A one-line error in plain words (what Inkscope tried, why it failed, what to do) for a failed hub download;
+    None if unexpected. No exception names and no markup: a screen reader reads it as it is. The advice names no
+    command or option, so it holds for the app and every command alike."""
     from huggingface_hub import errors as hub
 
-    again = f"run `{command}` again (what was downloaded is kept)"
+    tried = f"Inkscope tried to download its model, {model_id}, from the Hugging Face hub"
+    again = "then try again; what was already downloaded is kept."
     status = getattr(getattr(error, "response", None), "status_code", None)
     if isinstance(error, hub.RevisionNotFoundError):
-        return ModelNotFoundError(f"The model {model_id} has no revision {revision!r} on the hub.",
-                                  "Check the revision name, or leave it out to get the latest one.")
+        return ModelNotFoundError(f"The model {model_id} has no version called {revision} on the Hugging Face hub.",
+                                  "Check the version name, or leave it out to get the latest one.")
     if isinstance(error, hub.RepositoryNotFoundError) or status == 401:
         return ModelNotFoundError(
-            f"The hub has no model {model_id} that this machine may download (the id is wrong, or the "
-            "model is private or gated).",
-            "Check the spelling of the id, or log in with `hf auth login` if the model needs access.")
+            f"The Hugging Face hub has no model {model_id} that this computer may download: the name is wrong, or "
+            "the model is private.", "Check the model's name, or log in to the hub with: hf auth login")
     if isinstance(error, hub.HfHubHTTPError):
-        return ModelError(f"The hub answered HTTP {status} while downloading {model_id}.",
-                          f"Try again later: {again}.")
+        return DownloadError(f"{tried}, but the hub answered with an error (HTTP {status}).", f"Wait a while, {again}")
     if isinstance(error, (*_transport_errors(), hub.LocalEntryNotFoundError)):
-        return ModelNotFoundError(
-            f"The Hugging Face hub ({endpoint or 'https://huggingface.co'}) could not be reached while "
-            f"downloading {model_id} ({type(error).__name__}).",
-            f"Check the internet connection or proxy settings and {again}, or pass a local model folder "
-            "with --model.")
+        where = f" at {endpoint}" if endpoint else ""
+        return DownloadError(f"{tried}, but could not reach the hub{where}: there is no internet connection, or a "
+                             "proxy or firewall blocks it.", f"Check the internet connection, {again}")
     if isinstance(error, OSError):
-        detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        return ModelError(f"Downloading {model_id} failed: {detail}",
-                          f"Check that {cache_dir} is writable and has free space, then {again}.")
+        detail = (error.strerror or str(error).strip().splitlines()[0]) if str(error).strip() else "a disk error"
+        return DownloadError(f"{tried}, but could not save it ({detail}).",
+                             f"Check that {cache_dir} is writable and has free space, {again}")
     return None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from inkscope_desktop.core.errors import InkscopeError
+from inkscope_desktop.core.errors import DownloadError, InkscopeError, ModelError
 
 if TYPE_CHECKING:
     from inkscope_desktop.core.service import Loading
@@ -15,6 +15,18 @@ if TYPE_CHECKING:
     from inkscope_desktop.qt.runtime.engine_host import EngineHost
     from inkscope_desktop.qt.runtime.jobs import CaptionJob
     from inkscope_desktop.qt.widgets.caption_window import CaptionWindow
+
+
+#: What the app offers after a failed download, instead of the command line's advice.
+RETRY_ADVICE = ("Check the internet connection, then choose Try loading the model again (Alt+T), or Settings, "
+                "Model, Download.")
+
+
+def load_failure_text(error: InkscopeError) -> str:
+    """The line the app says when the model failed to load: a failed download gets the app's own advice."""
+    if isinstance(error, DownloadError) and not error.is_offline:
+        return f"{error.message} {RETRY_ADVICE}"
+    return error.user_text
 
 
 class CaptionPresenter:
@@ -58,15 +70,24 @@ class CaptionPresenter:
         self._window.finish_caption(result, announce_text=not self._is_spoken())
         self._status.done()
 
-    def _failed(self, error: object) -> None:
-        self._status.fail(error.user_text if isinstance(error, InkscopeError) else str(error))
-
     def _loading(self, event: Loading) -> None:
+        self._window.offer_load_retry(False)
         self._status.loading(event)
 
     def _ready(self, _event: object) -> None:
+        self._window.offer_load_retry(False)
         self._status.ready(is_describing=self._describe.is_describing)
 
     def _load_failed(self, error: InkscopeError) -> None:
-        if not self._describe.is_describing:  # else the waiting job's failure says it
-            self._status.fail(error.user_text)
+        """The model could not be loaded: said once (by the waiting job's failure, when one waits), and, unless
+        offline mode forbids it, a button (Alt+T) tries again."""
+        can_retry = not (isinstance(error, DownloadError) and error.is_offline)
+        self._window.offer_load_retry(can_retry)
+        if not self._describe.is_describing:
+            self._status.fail(load_failure_text(error))
+
+    def _failed(self, error: object) -> None:
+        if isinstance(error, ModelError) and self._host.load_error is error:
+            self._status.fail(load_failure_text(error))
+        else:
+            self._status.fail(error.user_text if isinstance(error, InkscopeError) else str(error))

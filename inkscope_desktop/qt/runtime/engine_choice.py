@@ -49,6 +49,10 @@ class EngineChooser:
         """From now on the settings' model and device are used, not --model/--device."""
         self._overrides = self._overrides.without_model()
 
+    def create_current(self) -> CaptionEngine:
+        """The engine the settings in use ask for (to try loading it again)."""
+        return self.create(self._store.settings)
+
     def create(self, settings: Settings) -> CaptionEngine:
         """The engine asked for; not loaded yet.
 

@@ -71,6 +71,11 @@ class EngineHost(QObject):
         self._chooser.settings_choose_model()
         self.replace(self._chooser.create(new))
 
+    def retry_load(self) -> None:
+        """Try loading the model again (the user asked, after a failed download or load): a fresh engine of the
+        same kind, so whatever was downloaded is kept and the rest is fetched."""
+        self.replace(self._chooser.create_current())
+
     def replace(self, engine: CaptionEngine) -> None:
         """Use ``engine`` from now on. The old one's jobs end with ``stopped``; it is stopped off the GUI thread (it
         may be mid-load), then unloaded, which frees its GPU memory and ends its generation thread."""

@@ -38,6 +38,7 @@ class CaptionControls:
     history_search: QLineEdit
     status: QLabel
     messages: MessagesList
+    try_again: QPushButton
 
     @property
     def areas(self) -> tuple[QWidget, ...]:
@@ -62,6 +63,9 @@ def build_controls(window: QMainWindow) -> CaptionControls:
                            "Search history", "Shows only the captions that contain these words.")
     status = named(QLabel("Ready.", wordWrap=True), "Status",
                    "What Inkscope is doing now, or why the last request failed and what to do.")
+    try_again = named(QPushButton("&Try loading the model again", autoDefault=False), "Try loading the model again",
+                      "Shown when the model could not be downloaded or loaded: tries again. Alt+T.")
+    try_again.hide()
     messages = MessagesList()
     messages.setMaximumHeight(messages.fontMetrics().lineSpacing() * 5)
     status.setTextInteractionFlags(selectable)
@@ -88,13 +92,16 @@ def build_controls(window: QMainWindow) -> CaptionControls:
     layout = QVBoxLayout(central)
     layout.addWidget(splitter, 1)
     layout.addLayout(ask_row)
-    layout.addWidget(status)
+    status_row = QHBoxLayout()
+    status_row.addWidget(status, 1)
+    status_row.addWidget(try_again)
+    layout.addLayout(status_row)
     layout.addWidget(labelled("&Messages", messages))
     window.setCentralWidget(central)
-    order = (caption, question, ask, history, history_search, status, messages)
+    order = (caption, question, ask, history, history_search, status, try_again, messages)
     for first, second in zip(order, order[1:], strict=False):
         QWidget.setTabOrder(first, second)
-    return CaptionControls(caption, question, ask, history, history_search, status, messages)
+    return CaptionControls(caption, question, ask, history, history_search, status, messages, try_again)
 
 
 def restyle(central: QWidget) -> None:

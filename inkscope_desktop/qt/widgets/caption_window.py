@@ -41,6 +41,7 @@ class CaptionWindow(QMainWindow):
     error_shown = Signal(str)  # every error message, whoever reported it
     history_deleted = Signal(int)  # the index history_selected would give
     export_requested = Signal()
+    load_retry_requested = Signal()  # the "Try loading the model again" button (Alt+T)
 
     def __init__(self, menu_actions: Sequence[QAction | None] = (), parent: QWidget | None = None,
                  announcer: Announcer | None = None) -> None:
@@ -66,6 +67,8 @@ class CaptionWindow(QMainWindow):
         self._history_search = controls.history_search
         self._status = controls.status
         self._messages = controls.messages
+        self._try_again = controls.try_again
+        self._try_again.clicked.connect(self.load_retry_requested.emit)
         self._areas = controls.areas
         keys = TextBoxKeys(WINDOW_KEYS_IN_TEXT_BOXES, clipboard_holds_media, self.paste_image, self)
         for box in (self._question, self._history_search):
@@ -132,6 +135,10 @@ class CaptionWindow(QMainWindow):
     def show_error(self, message: str) -> None:
         """An error message (see ``notify``)."""
         self.notify(message, is_error=True)
+
+    def offer_load_retry(self, is_offered: bool) -> None:
+        """Show (or hide) the button that tries loading the model again, beside the status line."""
+        self._try_again.setVisible(is_offered)
 
     def messages(self) -> list[str]:
         """The Messages list, newest first ("Error: …" for errors)."""
