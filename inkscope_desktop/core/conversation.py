@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -75,6 +76,19 @@ class Conversation:
         suffix = with_language("", self._language)
         return tuple((turn.prompt[:-len(suffix)].strip() if suffix and turn.prompt.endswith(suffix) else turn.prompt,
                       turn.answer) for turn in self._turns[1:])
+
+    def restarted(self) -> Conversation:
+        """The same image and settings with no turns yet (its caption is asked for again)."""
+        fresh = copy.copy(self)
+        fresh._turns = []
+        return fresh
+
+    def drop_last_turn(self, request: CaptionRequest) -> bool:
+        """Forget the last turn if it answered ``request`` (it is being asked again); whether one was dropped."""
+        if self._turns and len(self._turns) > 1 and self._turns[-1].prompt == request.prompt:
+            self._turns.pop()
+            return True
+        return False
 
     def record(self, request: CaptionRequest, answer: str) -> None:
         """Add a finished turn, so the next request carries it as context."""

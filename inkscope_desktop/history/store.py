@@ -143,6 +143,13 @@ class HistoryStore:
             row = connection.execute("SELECT png FROM thumbnails WHERE entry_id = ?", (entry_id,)).fetchone()
             return bytes(row[0]) if row else None
 
+    def delete_follow_up(self, follow_up_id: int) -> bool:
+        """Delete one follow-up (its question was asked again); False when there was none."""
+        if self._is_absent():
+            return False
+        with self._writing("deleted") as connection:
+            return connection.execute("DELETE FROM follow_ups WHERE id = ?", (follow_up_id,)).rowcount > 0
+
     def delete(self, entry_id: int) -> bool:
         """Delete one entry with its follow-ups and thumbnail; False when there was none."""
         if self._is_absent():

@@ -128,9 +128,9 @@ def test_alt_q_focuses_the_question_box_and_enter_submits(window, qtbot):
 
 def test_enter_in_an_empty_question_box_sends_nothing(window, qtbot, announcer):
     _, question, *_ = widgets(window)
-    with qtbot.assertNotEmitted(window.question_submitted):
+    with qtbot.assertNotEmitted(window.question_submitted), qtbot.waitSignal(window.confirmed, timeout=1000) as said:
         qtbot.keyClick(question, Qt.Key.Key_Return)
-    assert announcer.recent[-1] == ("Type a question first, then press Enter.", False)
+    assert said.args == ["Type a question first, then press Enter."]
 
 
 def test_alt_r_requests_a_retry(window, qtbot):
@@ -156,9 +156,10 @@ def test_alt_c_copies_the_caption_to_the_real_clipboard(window, qtbot, announcer
     window.begin_caption("Screen")
     for chunk in ("A dialog ", "asks to ", "save."):
         window.append_chunk(chunk)
-    qtbot.keyClick(caption, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
+    with qtbot.waitSignal(window.confirmed, timeout=1000) as said:
+        qtbot.keyClick(caption, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
     assert QGuiApplication.clipboard().text() == "A dialog asks to save."
-    assert announcer.recent[-1] == ("Caption copied", False)
+    assert said.args == ["Caption copied"]
 
 
 def test_alt_c_with_no_caption_says_so(window, qtbot, announcer):
@@ -224,6 +225,22 @@ def test_ctrl_e_exports_from_anywhere_in_the_window(window, qtbot):
         widget.setFocus()
         with qtbot.waitSignal(window.export_requested, timeout=1000):
             qtbot.keyClick(widget, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_a_search_says_how_many_captions_match_or_that_none_does_and_its_clear_button_has_a_name(window, qtbot):
+    from PySide6.QtWidgets import QToolButton
+
+    window.add_history_entry(None, "Screen", "A dialog with a Save button.")
+    window.add_history_entry(None, "Region", "A photo of a cat.")
+    search = search_box(window)
+    said = []
+    window.confirmed.connect(said.append)
+    qtbot.keyClicks(search, "cat")
+    assert said[-1] == "1 caption found"
+    search.setText("zebra")
+    assert said[-1] == "No caption matches zebra."
+    buttons = search.findChildren(QToolButton)
+    assert buttons and all(button.accessibleName() == "Clear the search" for button in buttons)
 
 
 # --- streaming and follow-ups ----------------------------------------------------------------------

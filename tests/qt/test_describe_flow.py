@@ -411,3 +411,50 @@ def test_stop_describing_ends_generation_and_speech_and_has_a_menu_item_and_a_ch
     with qtbot.waitSignal(app.watch.caption_stopped, timeout=WAIT_MS):
         assert app.parts.registry.dispatch("stop-describing")  # the trigger name
     assert app.window.status_text() == "Stopped." and len(app.window.findChild(HistoryList)) == 0
+
+
+def test_each_status_shows_for_its_whole_phase_and_a_speech_problem_does_not_erase_it(qtbot, make_parts):
+    """Issue 14, item 9: a speech error used to replace the caption's Done line for good, and "Generating at N
+    tokens/s" never showed during the first caption."""
+    from inkscope_desktop.speech import SpeechError
+    from inkscope_desktop.speech.recording import RecordingSpeaker
+
+    speaker = RecordingSpeaker(fail_with=SpeechError("Speech could not be played.", "Connect speakers."))
+    app = make_parts(RecordingEngine(" ".join(f"w{i}" for i in range(80)), chunk_delay_s=0.02), speaker=speaker)
+    statuses = []
+    original = app.window.set_status
+
+    def recording(text, **kwargs):
+        original(text, **kwargs)
+        statuses.append(app.window.status_text())
+
+    app.window.set_status = recording
+    finish(qtbot, app)
+    qtbot.waitUntil(lambda: "Error: Speech could not be played. Connect speakers." in app.window.messages(),
+                    timeout=WAIT_MS)
+    qtbot.wait(100)
+    assert any(text.startswith("Generating at ") and text.endswith(" tokens/s") for text in statuses), statuses
+    assert app.window.status_text().startswith("Done: ")  # the speech problem is a message, not the status
+
+
+def test_retry_after_a_follow_up_asks_that_question_once_more_and_keeps_one_answer(qtbot, make_parts):
+    """Issue 14, item 11: Alt+R after a follow-up used to add a second Q/A (and a second saved follow-up)."""
+    from PySide6.QtCore import Qt
+
+    app = make_parts()
+    caption = finish(qtbot, app).text
+    with qtbot.waitSignal(app.watch.caption_finished, timeout=WAIT_MS):
+        app.parts.describe.ask("Is there a button?")
+    with qtbot.waitSignal(app.watch.caption_finished, timeout=WAIT_MS) as retried:
+        qtbot.keyClick(app.window, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
+    transcript = app.window.transcript_text()
+    assert transcript.count("Q: Is there a button?") == 1 and transcript.endswith(retried.args[0].text)
+    assert transcript.startswith(f"Screen\n{caption}")
+    question = app.engine.requests[-1]
+    assert question.prompt == "Is there a button?" and len(question.history) == 1  # the caption only
+    saved = app.parts.history.store.search("")[0]
+    assert [f.question for f in saved.follow_ups] == ["Is there a button?"]
+    assert saved.follow_ups[0].answer == retried.args[0].text
+    with qtbot.waitSignal(app.watch.caption_finished, timeout=WAIT_MS):
+        app.parts.describe.ask("And a title?")  # the next question has both earlier turns, once each
+    assert [turn.prompt for turn in app.engine.requests[-1].history][1:] == ["Is there a button?"]

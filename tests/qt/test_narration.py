@@ -119,3 +119,15 @@ def test_a_speech_problem_is_shown_once_and_captions_still_show(qtbot, make_app)
     assert window.messages().count(error) == 1
     assert (error[len("Error: "):], True) in window.announcer.recent  # the voice's own problem is announced
     assert window.caption_text() == first.text
+
+
+def test_the_answer_to_a_key_pressed_in_the_window_is_said_by_the_own_voice(qtbot, make_app):
+    """Issue 14, item 11: Alt+C ("Caption copied") and a search were silent without a screen reader."""
+    speaker = RecordingSpeaker()
+    window, app, narration = make_app(speaker)
+    describe(qtbot, app)
+    settle(narration, speaker)
+    window.copy_caption()
+    settle(narration, speaker)
+    assert speaker.spoken[-1] == "Caption copied"
+    assert "Caption copied" not in window.messages()  # said, not kept

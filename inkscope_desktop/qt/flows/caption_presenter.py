@@ -49,7 +49,12 @@ class CaptionPresenter:
         host.load_failed.connect(self._load_failed)
 
     def _show(self, job: CaptionJob, context: JobContext) -> None:
-        if context.is_answer:
+        if context.is_answer and context.is_retry:  # the same question again: shown once, with its new answer
+            conversation = context.conversation
+            self._window.show_history_text(conversation.turns[0].answer if conversation.turns else "",
+                                           conversation.source, conversation.follow_ups())
+            self._window.begin_answer(context.label)
+        elif context.is_answer:
             self._window.begin_answer(context.label)
         else:
             self._window.begin_caption(context.label)

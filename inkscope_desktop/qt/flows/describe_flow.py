@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -69,6 +69,7 @@ class JobContext:
     label: str
     conversation: Conversation
     thumbnail: QImage | None = None
+    is_retry: bool = False  # asked again (Alt+R): an answer's earlier try is replaced, not repeated
 
 
 class DescribeFlow(QObject):
@@ -175,7 +176,11 @@ class DescribeFlow(QObject):
             self._status.fail("There is nothing to retry yet.")
             return None
         request, context = self._last
-        return self._start(request, context)
+        if context.is_answer:  # asked once: the earlier answer, if it came, gives way to the new one
+            context.conversation.drop_last_turn(request)
+        else:  # the caption again, as a new entry: the earlier one keeps its own conversation
+            context = replace(context, conversation=context.conversation.restarted())
+        return self._start(request, replace(context, is_retry=True))
 
     def resume(self, conversation: Conversation) -> None:
         """Ask about ``conversation`` from now on (a caption recalled from the history whose image is kept)."""

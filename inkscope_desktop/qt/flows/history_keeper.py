@@ -57,6 +57,7 @@ class HistoryKeeper:
         self._kept = KeptConversations(self._privacy.kept_images, self._privacy.kept_images_mb * 2**20)
         self._index_of: weakref.WeakKeyDictionary[Conversation, int] = weakref.WeakKeyDictionary()
         self._saved_follow_ups: dict[int, tuple[tuple[str, str], ...]] = {}  # entries of earlier runs
+        self._last_follow_up: dict[int, tuple[str, int]] = {}  # index -> (question, id) of its last saved answer
         window.history_deleted.connect(self.delete)
         window.history_selected.connect(self._recall)
         if describe is not None:
@@ -67,7 +68,8 @@ class HistoryKeeper:
 
         def finished(result: CaptionResult) -> None:
             if context.is_answer:
-                self.answer_added(self._index_of.get(conversation), job.request.prompt, result.text)
+                self.answer_added(self._index_of.get(conversation), job.request.prompt, result.text,
+                                  replaces_last=context.is_retry)
             else:
                 index = self._window.add_history_entry(context.thumbnail, context.label, result.text)
                 self._index_of[conversation] = index
@@ -149,13 +151,19 @@ class HistoryKeeper:
             return
         self._ids[index] = entry_id
 
-    def answer_added(self, index: int | None, question: str, answer: str) -> None:
-        """Save a follow-up answer with the caption it is about, listed at ``index`` (None: not listed)."""
+    def answer_added(self, index: int | None, question: str, answer: str, *, replaces_last: bool = False) -> None:
+        """Save a follow-up answer with the caption it is about, listed at ``index`` (None: not listed); with
+        ``replaces_last``, the same question's earlier answer, if it was the last one saved, gives way."""
         entry_id = self._ids.get(index) if index is not None else None
-        if self._store is None or entry_id is None:
+        if self._store is None or entry_id is None or index is None:
             return
         try:
-            self._store.add_follow_up(entry_id, question, answer)
+            last = self._last_follow_up.pop(index, None)
+            if replaces_last and last is not None and last[0] == question:
+                self._store.delete_follow_up(last[1])
+            follow_up_id = self._store.add_follow_up(entry_id, question, answer)
+            if follow_up_id is not None:
+                self._last_follow_up[index] = (question, follow_up_id)
         except InkscopeError as error:
             self._window.show_error(error.user_text)
 

@@ -83,6 +83,7 @@ class Narration:
         describe.interrupted.connect(self.stop)
         window.history_selected.connect(self._history_selected)
         window.notice_shown.connect(self.voice_notice)
+        window.confirmed.connect(self.voice_confirmation)
 
     def register_actions(self, registry: ActionRegistry) -> None:
         registry.register(Action.REPEAT_LAST, self.repeat_last)
@@ -140,6 +141,14 @@ class Narration:
             self.narrator.notice(text)
         else:
             self._window.announcer.announce(text, is_assertive=is_error)
+
+    def voice_confirmation(self, text: str) -> None:
+        """Say the answer to a key pressed in the window, cutting off what is being said (the newest wins: one
+        search result count per keystroke, not a queue of them); announced where notices are."""
+        if self._speaks_notices():
+            self.narrator.say(text)
+        else:
+            self._window.announcer.announce(text)
 
     def _speaks_notices(self) -> bool:
         if not self.speaks_automatically:

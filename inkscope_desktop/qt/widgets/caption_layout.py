@@ -9,7 +9,7 @@ from typing import TypeVar
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QMainWindow, QMenu, QPlainTextEdit, QPushButton, \
-    QSplitter, QVBoxLayout, QWidget
+    QSplitter, QToolButton, QVBoxLayout, QWidget
 
 from inkscope_desktop.qt.widgets.history_list import HistoryList
 from inkscope_desktop.qt.widgets.messages_list import MessagesList
@@ -61,6 +61,7 @@ def build_controls(window: QMainWindow) -> CaptionControls:
     history = HistoryList()
     history_search = named(QLineEdit(placeholderText="Search history", clearButtonEnabled=True),
                            "Search history", "Shows only the captions that contain these words.")
+    name_clear_button(history_search, "Clear the search")
     status = named(QLabel("Ready.", wordWrap=True), "Status",
                    "What Inkscope is doing now, or why the last request failed and what to do.")
     try_again = named(QPushButton("&Try loading the model again", autoDefault=False), "Try loading the model again",
@@ -130,6 +131,16 @@ def named(widget: _W, name: str, description: str) -> _W:
     widget.setAccessibleName(name)
     widget.setAccessibleDescription(description)
     return widget
+
+
+def name_clear_button(edit: QLineEdit, name: str) -> None:
+    """Give a line edit's clear button (Qt makes it nameless) an accessible name and a tooltip."""
+    for action in edit.findChildren(QAction):
+        if action.objectName() == "_q_qlineeditclearaction":
+            action.setText(name)
+            action.setToolTip(name)
+    for button in edit.findChildren(QToolButton):
+        button.setAccessibleName(name)
 
 
 def buddy_label(text: str, widget: QWidget) -> QLabel:

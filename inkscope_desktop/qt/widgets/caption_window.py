@@ -38,6 +38,7 @@ class CaptionWindow(QMainWindow):
     videos_received = Signal(list)  # [video file path, ...] from a paste or a drop
     history_selected = Signal(int)
     notice_shown = Signal(str, bool)  # (text, is_error): every message added, for whoever voices notices
+    confirmed = Signal(str)  # a short answer to a key pressed in the window ("Caption copied"), said and not kept
     error_shown = Signal(str)  # every error message, whoever reported it
     history_deleted = Signal(int)  # the index history_selected would give
     export_requested = Signal()
@@ -132,6 +133,11 @@ class CaptionWindow(QMainWindow):
         if is_error:
             self.error_shown.emit(line)
 
+    def confirm(self, text: str) -> None:
+        """Answer a key the user pressed in the window ("Caption copied", "3 captions found"): said at once by
+        whoever speaks (``confirmed``), not kept in the messages."""
+        self.confirmed.emit(" ".join(str(text).split()))
+
     def show_error(self, message: str) -> None:
         """An error message (see ``notify``)."""
         self.notify(message, is_error=True)
@@ -210,7 +216,7 @@ class CaptionWindow(QMainWindow):
             self.show_error("There is no caption to copy yet.")
             return
         QGuiApplication.clipboard().setText(text)
-        self._announcer.announce("Caption copied")
+        self.confirm("Caption copied")
 
     def paste_image(self) -> None:
         """Describe the image (or image files) on the clipboard."""
@@ -249,7 +255,7 @@ class CaptionWindow(QMainWindow):
     def _submit_question(self) -> None:
         question = " ".join(self._question.text().split())
         if not question:
-            self._announcer.announce("Type a question first, then press Enter.")
+            self.confirm("Type a question first, then press Enter.")
             return
         self._question.clear()
         self.question_submitted.emit(question)
@@ -261,10 +267,11 @@ class CaptionWindow(QMainWindow):
     def _filter_history(self, text: str) -> None:
         shown = self._history.set_filter(text)
         if text.strip():
-            self._announcer.announce(f"{shown} caption{'' if shown == 1 else 's'} found")
+            self.confirm(f"{shown} caption{'' if shown == 1 else 's'} found" if shown
+                         else f"No caption matches {' '.join(text.split())}.")
 
     def _history_deleted(self, index: int) -> None:
-        self._announcer.announce("Caption deleted from the history")
+        self.confirm("Caption deleted from the history")
         self.history_deleted.emit(index)
 
     def _history_chosen(self, index: int) -> None:

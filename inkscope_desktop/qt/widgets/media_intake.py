@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from PIL import Image
     from PySide6.QtCore import QMimeData
 
-NO_CLIPBOARD_IMAGE = "The clipboard holds no image. Copy an image (or an image file) first, then press Ctrl+V."
+NO_CLIPBOARD_IMAGE = "The clipboard holds no image. Copy an image or an image file first, then try again."
 NOTHING_TO_DROP = ("Only images and videos can be dropped here. Drop a PNG, JPEG, WebP, BMP, GIF or TIFF image, "
                    "or an MP4, MKV, WebM, MOV or AVI video.")
 
