@@ -16,7 +16,7 @@ from inkscope_desktop.core.actions import Action
 from inkscope_desktop.core.errors import InkscopeError
 from inkscope_desktop.core.prompts import DEFAULT_PRESET, PRESETS
 from inkscope_desktop.core.types import Detail
-from inkscope_desktop.core.vocabulary import DEFAULT_MODEL_ID, EXIT_ERROR, EXIT_INTERRUPTED
+from inkscope_desktop.core.vocabulary import DEFAULT_API_KEY_ENV, DEFAULT_MODEL_ID, EXIT_ERROR, EXIT_INTERRUPTED
 from inkscope_desktop.engines.registry import ENGINES, engine_names
 
 
@@ -58,7 +58,7 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
     remote.add_argument("--remote-model", metavar="NAME", help="the model's name on the server")
     remote.add_argument("--api-key-env", metavar="VAR",
                         help="environment variable holding the API key, if the server needs one (default: "
-                             "INKSCOPE_API_KEY when set, else the key saved with 'config set-api-key')")
+                             f"{DEFAULT_API_KEY_ENV} when set, else the key saved with 'config set-api-key')")
     remote.add_argument("--timeout", type=_positive_float, default=60.0, metavar="SECONDS",
                         help="longest wait for the server to connect or send more (default: %(default)s)")
     remote.add_argument("--concurrency", type=_positive_int, metavar="N",

@@ -9,7 +9,9 @@ are imported inside the functions that use them, so importing this package needs
 
 from inkscope_desktop.capture.captured_image import CapturedImage, CaptureSource
 from inkscope_desktop.capture.geometry import Rect, monitor_at
-from inkscope_desktop.capture.pixel_sources import ImagePixelSource, MssPixelSource, NullPixelSource, PixelSource
+from inkscope_desktop.capture.pixel_sources import (
+    ImagePixelSource, MssPixelSource, NullPixelSource, PixelSource, create_pixel_source,
+)
 from inkscope_desktop.capture.screen_capturer import ScreenCapturer, fake_capturer
 from inkscope_desktop.capture.window_system import (
     ActiveWindow, FakeWindowSystem, NullWindowSystem, WindowNotFound, WindowSystem, create_window_system,
@@ -18,5 +20,5 @@ from inkscope_desktop.capture.window_system import (
 __all__ = [
     "ActiveWindow", "CaptureSource", "CapturedImage", "FakeWindowSystem", "ImagePixelSource", "MssPixelSource",
     "NullPixelSource", "NullWindowSystem", "PixelSource", "Rect", "ScreenCapturer", "WindowNotFound", "WindowSystem",
-    "create_window_system", "fake_capturer", "monitor_at",
+    "create_pixel_source", "create_window_system", "fake_capturer", "monitor_at",
 ]

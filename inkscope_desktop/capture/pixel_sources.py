@@ -6,7 +6,7 @@ import importlib.util
 import logging
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from PIL import Image
@@ -61,7 +61,8 @@ class MssPixelSource(PixelSource):
     costs ~25 ms against ~8 ms for a full-screen grab, so each thread keeps its own and reuses it. mss
     reads the monitors once per instance: ``refresh()`` makes every thread start a fresh one. The
     instances of threads that have ended are closed when a new one is made, and all by ``close()``.
-    On X11 the display is ``display`` when given, else ``$DISPLAY`` at the time of each capture.
+    On X11 the display is ``display`` when given, else ``$DISPLAY`` at the time of each capture; a session with
+    neither is a problem (asked without connecting), so the null source says so.
     """
 
     def __init__(self, display: str | None = None) -> None:
@@ -76,6 +77,11 @@ class MssPixelSource(PixelSource):
     def availability_problem(self) -> CaptureError | None:
         if importlib.util.find_spec("mss") is None:
             return CaptureError("The screen capture library mss is not installed.", "Install it with: pip install mss")
+        if uses_x11():
+            try:
+                x_display_name(self._display)
+            except CaptureError as error:
+                return error
         return None
 
     def monitors(self) -> list[Rect]:
@@ -183,13 +189,21 @@ class NullPixelSource(PixelSource):
         raise self.reason
 
 
-def create_pixel_source(display: str | None = None) -> PixelSource:
-    """The first pixel source that can capture here (mss), else the null one with the reason."""
+def pixel_source_candidates(display: str | None = None) -> list[PixelSource]:
+    """The pixel sources in priority order (building one connects to nothing)."""
+    return [MssPixelSource(display)]
+
+
+def create_pixel_source(display: str | None = None, *,
+                        candidates: Sequence[PixelSource | Callable[[], PixelSource]] | None = None) -> PixelSource:
+    """The first pixel source that can capture here (``candidates``, by default mss), else the null one with the
+    reason of the first that cannot."""
     def null(reason: InkscopeError | None) -> PixelSource:
         return NullPixelSource(reason if isinstance(reason, CaptureError) or reason is None
                                else CaptureError(reason.message, reason.advice))
 
-    return first_available([MssPixelSource(display)], null, kind="pixel source")
+    listed = pixel_source_candidates(display) if candidates is None else candidates
+    return first_available(listed, null, kind="pixel source")
 
 
 class ImagePixelSource(PixelSource):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from inkscope_desktop.capture.geometry import Rect
@@ -99,14 +100,16 @@ def window_system_candidates(display: str | None = None) -> list[WindowSystem]:
     return [X11WindowSystem(display), Win32WindowSystem(), QuartzWindowSystem()]
 
 
-def create_window_system(display: str | None = None) -> WindowSystem:
-    """The first available back-end for this platform, ending with the null one (which carries the reason of the
-    platform's own back-end, if it has one).
+def create_window_system(display: str | None = None, *,
+                         candidates: Sequence[WindowSystem | Callable[[], WindowSystem]] | None = None) -> WindowSystem:
+    """The first available back-end of ``candidates`` (by default this platform's, see
+    ``window_system_candidates``), ending with the null one, which carries the reason of the first native back-end
+    that cannot run (if there is one).
 
     ``display`` names the X display (X11 only; ``None`` means ``$DISPLAY`` at each call).
     """
     def null(reason: InkscopeError | None) -> WindowSystem:
         return NullWindowSystem(reason.message.rstrip(".")) if reason is not None else NullWindowSystem()
 
-    return first_available(window_system_candidates(display), null, kind="window system",
-                           keeps_reason=lambda backend: backend.is_native_here)
+    listed = window_system_candidates(display) if candidates is None else candidates
+    return first_available(listed, null, kind="window system", keeps_reason=lambda backend: backend.is_native_here)

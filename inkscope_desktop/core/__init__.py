@@ -1,7 +1,9 @@
 """Plain-Python core (no Qt, no torch): what every other package shares.
 
-- ``types``, ``conversation``, ``prompts``: caption requests and results, follow-up turns, the prompt presets.
-- ``images``, ``blank``, ``video``, ``video_segments``: loading and checking images and videos, the blank guard.
+- ``types``, ``conversation``, ``kept_conversations``, ``prompts``: caption requests and results, follow-up turns
+  (and this run's conversations, kept in memory), the prompt presets.
+- ``images``, ``image_errors``, ``blank``, ``video``, ``video_segments``: loading and checking images and videos
+  (and why a file is not one), the blank-image guard.
 - ``service``, ``stream``: the caption service (one worker; the newest request wins; every job ends once) and the
   streamed answer.
 - ``actions``, ``vocabulary``: the action names, and the speech routes, rate range, default model, devices,

@@ -185,9 +185,10 @@ def test_without_a_capture_library_the_null_pixel_source_says_so_in_one_line(mon
     from inkscope_desktop.core.errors import CaptureError
 
     real_find_spec = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "mss" else real_find_spec(name, *a))
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "mss" else real_find_spec(name, *a))
     capturer = ScreenCapturer(windows=capture_fake_windows())
-    assert isinstance(capturer._pixels, NullPixelSource)  # noqa: SLF001 - which source was picked
+    assert isinstance(capturer._pixels, NullPixelSource)
     with pytest.raises(CaptureError, match="mss is not installed") as error:
         capturer.capture_screen()
     assert "\n" not in error.value.user_text and "pip install mss" in error.value.user_text

@@ -22,16 +22,18 @@ class Null(Member):
         self.reason = reason
 
 
-def test_the_first_available_member_wins_and_later_ones_are_not_asked():
+def test_the_first_available_member_wins_and_later_ones_are_not_asked(caplog):
     asked = []
 
     def later() -> Member:
         asked.append("later")
         return Member("later")
 
-    chosen = first_available([Member("a", InkscopeError("A is missing.", "Install A.")), Member("b"), later],
-                             Null, kind="thing")
+    with caplog.at_level(logging.INFO):
+        chosen = first_available([Member("a", InkscopeError("A is missing.", "Install A.")), Member("b"), later],
+                                 Null, kind="thing")
     assert chosen.name == "b" and asked == []
+    assert "Thing a not used: A is missing. Install A." in caplog.text and "Thing: b" in caplog.text
 
 
 def test_with_none_available_the_null_member_carries_the_first_reason_worth_telling(caplog):

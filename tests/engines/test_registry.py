@@ -19,8 +19,8 @@ from inkscope_desktop.engines.unavailable import UnavailableEngine
 
 
 def test_the_cli_offers_exactly_the_registered_engines():
-    describe = build_parser()._subparsers._group_actions[0].choices["describe"]  # noqa: SLF001
-    engine = next(action for action in describe._actions if action.dest == "engine")  # noqa: SLF001
+    describe = build_parser()._subparsers._group_actions[0].choices["describe"]
+    engine = next(action for action in describe._actions if action.dest == "engine")
     assert tuple(engine.choices) == engine_names() == tuple(entry.name for entry in ENGINES)
     assert engine.default == "qwen2-vl"
     with pytest.raises(InkscopeError, match="Unknown engine 'nope'"):

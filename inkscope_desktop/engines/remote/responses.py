@@ -9,6 +9,7 @@ import ssl
 from typing import Any
 
 from inkscope_desktop.core.errors import GenerationError, InkscopeError, ModelError, ModelNotFoundError
+from inkscope_desktop.core.vocabulary import DEFAULT_API_KEY_ENV
 
 #: HTTP statuses worth another try after a pause: rate limits and server-side trouble.
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -74,7 +75,7 @@ def status_error(url: str, status: int, detail: str, *, attempts: int) -> Inksco
         return ModelError(f"The server at {url} refused the API key (HTTP {status}){said}.",
                           "Save the right key (the settings' API key field, or: inkscope-desktop config "
                           "set-api-key) or set it in the API key environment variable (--api-key-env, default "
-                          "INKSCOPE_API_KEY), then try again.")
+                          f"{DEFAULT_API_KEY_ENV}), then try again.")
     if status == 404:
         return ModelNotFoundError(f"The server at {url} has no such model or path (HTTP 404){said}.",
                                   "Check the model name (--remote-model) and that the base URL ends in /v1.")
