@@ -146,6 +146,15 @@ def build_parts(store: SettingsStore, overrides: Overrides | None = None, *, eng
     window.set_menu_actions(menu_actions)
     if tray is not None:
         tray.set_menu_actions(menu_actions)
+    toggle_item = next((item for item in menu_actions if item is not None
+                        and item.data() == Action.TOGGLE_WINDOW.value), None)
+    if toggle_item is not None:  # it says what it will do: show the window, or hide it
+        def label_toggle() -> None:
+            window_flow.label_toggle_item(toggle_item, hotkeys.bindings.get(Action.TOGGLE_WINDOW))
+
+        for menu in (window.app_menu, *([tray.menu] if tray is not None else [])):
+            menu.aboutToShow.connect(label_toggle)
+        label_toggle()
 
     events = store.events  # each part applies its own group when the settings change
     events.watch("hotkeys", hotkeys.use)

@@ -221,3 +221,31 @@ def test_a_failed_download_says_why_and_a_folder_needs_none(qtbot, tmp_path):
     made.model_page.model.setText(str(tmp_path))
     made.model_page.download_button.click()
     assert made.message == "A model folder on this computer needs no download."
+
+
+@pytest.mark.parametrize("field", ["rate", "language", "route", "start_at_login", "tab row"])
+def test_enter_outside_a_hotkey_field_presses_ok(qtbot, dialog, field):
+    widget = dialog.tabs.tabBar() if field == "tab row" else getattr(dialog, field)
+    if field != "tab row":
+        dialog.tabs.setCurrentIndex(next(index for index in range(dialog.tabs.count())
+                                         if dialog.tabs.widget(index).isAncestorOf(widget)))
+    widget.setFocus()
+    with qtbot.waitSignal(dialog.accepted, timeout=1000):
+        qtbot.keyClick(widget, Qt.Key.Key_Return)
+
+
+def test_the_current_tab_is_framed_in_the_highlight_colour_while_the_tab_row_has_the_focus(qtbot, dialog):
+    bar = dialog.tabs.tabBar()
+    highlight = bar.palette().highlight().color().rgb()
+    rect = bar.tabRect(bar.currentIndex())
+
+    def highlighted_pixels() -> int:
+        image = bar.grab().toImage()
+        return sum(image.pixel(x, rect.top() + 2) == highlight for x in range(rect.left(), rect.right()))
+
+    dialog.rate.setFocus()
+    qtbot.waitUntil(lambda: not bar.hasFocus(), timeout=1000)
+    without = highlighted_pixels()
+    bar.setFocus()
+    qtbot.waitUntil(bar.hasFocus, timeout=1000)
+    assert highlighted_pixels() > without + rect.width() // 2  # a frame along the tab's top edge

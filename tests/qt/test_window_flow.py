@@ -59,3 +59,21 @@ def test_toggle_brings_a_minimized_window_and_puts_away_the_window_the_user_is_i
     assert is_minimized(window)  # without a tray it is minimized, so the taskbar can bring it back too
     without_tray.dispatch(Action.TOGGLE_WINDOW)
     assert window.isVisible() and not is_minimized(window)
+
+
+def test_the_show_or_hide_menu_item_says_what_it_will_do(qtbot, make_parts):
+    """Issue 14, item 11: the item used to read "Show window" with the show-or-hide chord, whatever it did."""
+    app = make_parts(has_tray=True)
+    item = next(action for action in app.parts.menu_actions if action is not None and action.data() == "toggle-window")
+    window = app.window
+    window.hide()
+    app.window.app_menu.aboutToShow.emit()
+    assert item.text() == "Show window\tCtrl+Alt+Shift+K"
+    item.trigger()
+    assert window.isVisible()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
+    app.parts.tray.menu.aboutToShow.emit()
+    assert item.text() == "Hide window\tCtrl+Alt+Shift+K"
+    item.trigger()
+    assert not window.isVisible()

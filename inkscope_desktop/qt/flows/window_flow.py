@@ -12,6 +12,8 @@ from inkscope_desktop.core.actions import Action
 from inkscope_desktop.settings import WindowSettings
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QAction
+
     from inkscope_desktop.qt.flows.describe_flow import DescribeFlow, JobContext
     from inkscope_desktop.qt.runtime.action_registry import ActionRegistry
     from inkscope_desktop.qt.runtime.jobs import CaptionJob
@@ -89,6 +91,17 @@ class WindowFlow:
 
     def show(self) -> None:
         bring_to_front(self._window)
+
+    def toggle_label(self) -> str:
+        """What show-or-hide would do now, for its menu item: "Hide window" or "Show window"."""
+        window = self._window
+        is_in_it = window.isVisible() and not window.isMinimized() and window.isActiveWindow()
+        return "Hide window" if is_in_it else "Show window"
+
+    def label_toggle_item(self, item: QAction, chord: object) -> None:
+        """Say in the show-or-hide menu item what it will do now (call as its menu opens)."""
+        label = self.toggle_label()
+        item.setText(f"{label}\t{chord}" if chord else label)
 
     def toggle(self) -> None:
         """Put the window away when the user is in it; else (hidden, minimized, behind others) bring it."""

@@ -23,6 +23,7 @@ from inkscope_desktop.qt.widgets.announcer import Announcer
 from inkscope_desktop.qt.settings_dialog.chord_recorder import ChordRecorder
 from inkscope_desktop.qt.settings_dialog.model_page import ModelSettingsPage
 from inkscope_desktop.qt.settings_dialog.privacy_page import PrivacySettingsPage
+from inkscope_desktop.qt.settings_dialog.tab_bar import FocusMarkedTabBar
 from inkscope_desktop.qt.settings_dialog.form import add_row, check, combo, form_page, select, spin
 from inkscope_desktop.qt.settings_dialog.video_page import VideoSettingsPage
 from inkscope_desktop.settings import (HotkeySettings, PromptSettings, RemoteSettings, Settings, SpeechSettings,
@@ -64,6 +65,7 @@ class SettingsDialog(QDialog):
         self._problem.setAccessibleName("Problem")
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Settings groups")
+        self.tabs.setTabBar(FocusMarkedTabBar(self.tabs))
         self.tabs.addTab(self._hotkeys_tab(), "&Hotkeys")
         self.tabs.addTab(self._speech_tab(voices), "&Speech")
         self.tabs.addTab(self._prompts_tab(), "&Prompts")

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QGuiApplication, QImage
-from PySide6.QtWidgets import QMainWindow, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 
 from inkscope_desktop.core.types import CaptionResult, StopReason
 from inkscope_desktop.qt.widgets.announcer import Announcer
@@ -97,6 +97,11 @@ class CaptionWindow(QMainWindow):
     def set_menu_actions(self, menu_actions: Sequence[QAction | None]) -> None:
         """Show the app's actions (the tray menu's, None for a separator) in the window's Inkscope menu."""
         fill_menu(self._app_menu, menu_actions)
+
+    @property
+    def app_menu(self) -> QMenu:
+        """The menu bar's Inkscope menu (the tray menu's actions)."""
+        return self._app_menu
 
     @property
     def announcer(self) -> Announcer:

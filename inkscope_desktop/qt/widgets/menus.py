@@ -19,7 +19,7 @@ MENU_ORDER: tuple[Action | str | None, ...] = (
     Action.DESCRIBE_SCREEN, Action.DESCRIBE_WINDOW, Action.DESCRIBE_REGION, Action.DESCRIBE_CLIPBOARD,
     Action.DESCRIBE_RECENT_SCREEN, "open-image", None,
     Action.ASK_FOLLOW_UP, Action.REPEAT_LAST, Action.STOP_SPEAKING, Action.STOP_DESCRIBING, None,
-    Action.SHOW_WINDOW, "settings", None,
+    Action.TOGGLE_WINDOW, "settings", None,
     "quit",
 )
 
@@ -54,9 +54,8 @@ def build_menu_actions(parent: QObject | None, registry: ActionRegistry,
 
 
 def menu_label(action: Action, hotkeys: Mapping[Action, object]) -> str:
-    """"Describe screen\tCtrl+Alt+Shift+D": the label, then the chord to press, if any. Show window has no
-    chord of its own: the show-or-hide chord is the one to press."""
-    chord = hotkeys.get(action) or (hotkeys.get(Action.TOGGLE_WINDOW) if action is Action.SHOW_WINDOW else None)
+    """"Describe screen\tCtrl+Alt+Shift+D": the label, then the chord to press, if any."""
+    chord = hotkeys.get(action)
     return f"{action.label}\t{chord}" if chord else action.label
 
 
