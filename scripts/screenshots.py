@@ -76,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication, QMenu
 
     import tempfile
+    import time
+    from dataclasses import replace
 
     from inkscope_desktop.capture import fake_capturer
     from inkscope_desktop.core.types import CaptionResult, Timings
@@ -93,9 +95,13 @@ def main(argv: list[str] | None = None) -> int:
     folder = tempfile.mkdtemp(prefix="inkscope-screenshots-")
     os.environ.setdefault("INKSCOPE_DATA_DIR", folder)  # no history of the user's is shown or written
 
-    def app_parts():  # the app's own parts, wired as a user gets them, with the fake engine
+    def app_parts(has_tray: bool = False):  # the app's own parts, wired as a user gets them, with the fake engine
         store = SettingsStore(Path(folder) / "settings.json")
-        return build_parts(store, engine=FakeEngine(), capturer=fake_capturer(desktop), has_tray=False)
+        parts = build_parts(store, engine=FakeEngine(), capturer=fake_capturer(desktop), has_tray=has_tray)
+        parts.narration.use(replace(store.settings.speech, route="off"))  # no voice while the pictures are taken
+        if has_tray:
+            parts.engine_host.start()
+        return parts
 
     for theme in ("default", "high_contrast"):
         if theme == "high_contrast":
@@ -119,12 +125,35 @@ def main(argv: list[str] | None = None) -> int:
         name = f"caption_window_{theme}.png"
         window.grab().save(str(out / name))
         saved.append(name)
-        if theme == "default":
-            window.show_error("The model could not be loaded. Run “inkscope-desktop model download” to download it.")
+        if theme == "default":  # the messages: kept below the status line, which keeps its own phase
+            window.notify("Inkscope ready")
+            window.show_error("Speech could not be played: no audio output was found. Connect speakers or "
+                              "headphones, or choose the screen reader in the speech settings.")
+            window.notify("Settings saved.")
+            app.processEvents()
+            window.grab().save(str(out / "caption_window_messages.png"))
+            saved.append("caption_window_messages.png")
+            window.offer_load_retry(True)
+            window.set_status("Inkscope tried to download its model, but could not reach the hub.", is_error=True)
             app.processEvents()
             window.grab().save(str(out / "caption_window_error.png"))
             saved.append("caption_window_error.png")
         window.close()
+
+    app.setPalette(app.style().standardPalette())
+    tray_parts = app_parts(has_tray=True)  # tray mode: each description shows the window, without the focus
+    tray_window = tray_parts.window
+    tray_window.resize(960, 600)
+    tray_parts.describe.describe(desktop, "Screen")
+    for _ in range(200):
+        app.processEvents()
+        if tray_window.status_text().startswith("Done"):
+            break
+        time.sleep(0.01)
+    tray_window.grab().save(str(out / "caption_window_tray_mode.png"))
+    saved.append("caption_window_tray_mode.png")
+    tray_parts.engine_host.stop()
+    tray_window.close()
 
     app.setPalette(app.style().standardPalette())
     menu = QMenu()  # the tray icon's context menu holds these same actions
@@ -149,8 +178,10 @@ def main(argv: list[str] | None = None) -> int:
                             on_check_server=lambda _remote, _key: "")
     dialog.show()
     for page, name in ((0, "settings_hotkeys.png"), (1, "settings_speech.png"), (dialog.model_page, "settings_model.png"),
-                       (dialog.video_page, "settings_video.png")):
+                       (dialog.privacy_page, "settings_privacy.png"), (dialog.video_page, "settings_video.png"),
+                       (dialog.tabs.count() - 1, "settings_window_and_start.png")):
         dialog.tabs.setCurrentIndex(page if isinstance(page, int) else dialog.tabs.indexOf(page))
+        dialog.tabs.tabBar().setFocus()  # the tab row has the focus: its current tab is framed
         app.processEvents()
         dialog.grab().save(str(out / name))
         saved.append(name)

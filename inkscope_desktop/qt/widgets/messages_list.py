@@ -37,7 +37,7 @@ class MessagesList(QListWidget):
         self.insertItem(0, item)
         while self.count() > MESSAGES_KEPT:
             self.takeItem(self.count() - 1)
-        if self.currentRow() < 0:
+        if not self.hasFocus():  # F6 lands on the newest; one being read is not moved away from
             self.setCurrentRow(0)
 
     def messages(self) -> list[str]:
