@@ -85,6 +85,7 @@ class SpeechSettings(Group):
 
     ``voice`` is a pyttsx3 voice id or name, or None for the system's default; ``rate`` is in words per minute.
     ``speak_automatically`` speaks each new caption as it streams; off, captions are spoken on request only.
+    ``nvda_client_dll`` is the path of NVDA's ``nvdaControllerClient.dll`` on Windows (None: Inkscope finds it).
     """
 
     route: str = "auto"
@@ -92,6 +93,7 @@ class SpeechSettings(Group):
     rate: int = DEFAULT_RATE
     volume: float = 1.0
     speak_automatically: bool = True
+    nvda_client_dll: str | None = None
 
     CHECKS = MappingProxyType({
         "route": checks.speech_route,
@@ -99,6 +101,7 @@ class SpeechSettings(Group):
         "rate": checks.integer("Speech rate", *RATE_RANGE, " words per minute"),
         "volume": checks.volume,
         "speak_automatically": checks.boolean("Speak automatically"),
+        "nvda_client_dll": checks.optional_text("The path of NVDA's controller client", 1000),
     })
 
 

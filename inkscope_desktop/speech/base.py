@@ -41,6 +41,11 @@ class Speaker(ABC):
     is_screen_reader_route: bool = False
     on_problem: Callable[[SpeechError], None] | None = None
     on_piece_started: Callable[[str], None] | None = None
+    #: Set by ``availability_problem`` when this route can't speak for a reason the user should hear even though
+    #: another route speaks instead (NVDA runs, but its client DLL is missing).
+    passed_over_notice: SpeechError | None = None
+    #: Set by ``choose_speaker`` on the route it picked: the first passed-over route's notice, said once.
+    route_notice: SpeechError | None = None
 
     def availability_problem(self) -> SpeechError | None:
         """Why this route cannot speak here (one line with advice), or None when it can."""

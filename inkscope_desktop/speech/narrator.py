@@ -28,7 +28,10 @@ class Narrator:
 
     ``speaker`` is a Speaker, or a factory (such as ``lambda: choose_speaker(settings)``) called on the
     worker thread when the first caption begins and again at the next caption after a problem, so a
-    missing voice, a crashed child or a stopped daemon is tried again each time. ``eager_sentences``
+    missing voice, a crashed child or a stopped daemon is tried again each time. A factory with a ``presence()``
+    method (``routes.SpeakerChooser``) is also asked again when a caption begins and ``presence()`` differs
+    from the last time (a screen reader started or quit since). A new speaker's ``route_notice`` goes to
+    ``on_problem`` once. ``eager_sentences``
     speaks a plainly finished sentence without waiting for the next chunk (see ``SentenceSplitter``).
     """
 
@@ -51,6 +54,8 @@ class Narrator:
         self._splitter = SentenceSplitter(max_piece_chars, eager=eager_sentences)
         self._notice: str | None = None  # a notice said since the last caption piece (a begin keeps it)
         self._notice_is_behind = False  # whether other speech was ahead of that notice
+        self._presence: object = None  # what the factory's presence() said when the speaker was made
+        self._told_route_notices: set[str] = set()
 
     # --- public, any thread ---------------------------------------------------------------------------
     def prepare(self) -> None:
@@ -186,6 +191,7 @@ class Narrator:
         elif kind == "begin":
             self._cut_keeping_notice()
             self._splitter.reset()
+            self._check_presence()
             self._current_speaker()
         elif kind == "notice":
             speaker = self._current_speaker()
@@ -227,6 +233,20 @@ class Narrator:
             speaker.stop()
             speaker.speak(notice)
 
+    def _check_presence(self) -> None:
+        """Choose the speaker again if the screen readers that run have changed since it was chosen."""
+        presence = getattr(self._source, "presence", None)
+        if self._speaker is None or presence is None or isinstance(self._source, Speaker):
+            return
+        try:
+            now = presence()
+        except Exception:
+            log.exception("Probing for screen readers failed")
+            return
+        if now != self._presence:
+            log.info("The screen readers that run have changed: choosing the speech route again")
+            self._needs_new_speaker = True
+
     def _has_failed(self, caption: int) -> bool:
         with self._cond:
             return caption == self._failed_caption
@@ -240,13 +260,16 @@ class Narrator:
             return self._speaker
         self._close_speaker()
         source = self._source
+        presence = getattr(source, "presence", None)
         try:
+            self._presence = presence() if presence is not None and not isinstance(source, Speaker) else None
             speaker = source if isinstance(source, Speaker) else source()
         except Exception as error:
             log.exception("Creating the speaker failed")
             speaker = SilentSpeaker(SpeechError(f"Speech could not start ({error}).", "See the log."))
         speaker.on_problem = self._speaker_problem
         self._speaker, self._needs_new_speaker = speaker, False
+        self._tell_route_notice(speaker)
         try:
             speaker.prepare()
         except SpeechError as error:
@@ -255,6 +278,17 @@ class Narrator:
             log.exception("Preparing the %s speaker failed", speaker.name)
             self._speaker_problem(SpeechError(f"Speech could not start ({error}).", "See the log."))
         return speaker
+
+    def _tell_route_notice(self, speaker: Speaker) -> None:
+        notice = speaker.route_notice
+        listener = self._on_problem
+        if notice is None or listener is None or notice.user_text in self._told_route_notices:
+            return
+        self._told_route_notices.add(notice.user_text)
+        try:
+            listener(notice.user_text)
+        except Exception:
+            log.exception("Speech problem listener failed")
 
     def _close_speaker(self) -> None:
         speaker, self._speaker = self._speaker, None

@@ -32,6 +32,14 @@ def _clear_stale_stop(engine) -> None:
         driver._stopping = False
 
 
+def _reports_saved_files(engine) -> bool:
+    """Whether the driver says "finished-utterance" after ``save_to_file``. pyttsx3's sapi5 driver does not: its
+    ``save_to_file`` calls SpVoice.Speak synchronously without setting ``_speaking``, and its EndStream handler
+    reports only when ``_speaking`` is set (pyttsx3 2.91 to 2.99); the file is complete once runAndWait returns."""
+    driver = getattr(getattr(engine, "proxy", None), "_driver", None)
+    return not type(driver).__module__.endswith("sapi5")
+
+
 def _frames(path: str) -> int | None:
     """Audio frames in the WAV at ``path``; None when it is not a WAV (nsss on macOS writes AIFF)."""
     try:
@@ -59,7 +67,7 @@ def _synthesize(engine, finished: threading.Event, text: str, path: str, propert
         finished.clear()
         engine.save_to_file(text, path)
         engine.runAndWait()
-        if not finished.wait(FINISH_TIMEOUT_S):
+        if _reports_saved_files(engine) and not finished.wait(FINISH_TIMEOUT_S):
             raise TimeoutError("the voice did not finish")
         if _frames(path) != 0 or not any(char.isalnum() for char in text):
             return

@@ -205,3 +205,55 @@ def test_close_ends_the_worker_and_closes_the_speaker():
     assert speaker.closed and speaker.cut_off == ["A long piece."]
     narrator.say("Ignored after close.")
     assert not narrator.is_speaking
+
+
+class ChooserDouble:
+    """A speaker factory with ``presence()``, as routes.SpeakerChooser: what runs is whatever ``now`` says."""
+
+    def __init__(self, notice: SpeechError | None = None) -> None:
+        self.now = "nothing runs"
+        self.made: list[tuple[str, RecordingSpeaker]] = []
+        self.notice = notice
+
+    def presence(self) -> str:
+        return self.now
+
+    def __call__(self) -> RecordingSpeaker:
+        speaker = RecordingSpeaker(seconds_per_char=0.0)
+        speaker.route_notice = self.notice
+        self.made.append((self.now, speaker))
+        return speaker
+
+
+def test_the_route_is_chosen_again_when_a_screen_reader_starts_or_quits(narrators):
+    chooser = ChooserDouble()
+    narrator, problems = narrators(chooser)
+    for caption in ("One.", "Two."):
+        narrator.begin()
+        narrator.feed(caption)
+        narrator.end()
+        assert narrator.wait_until_idle(5)
+        assert wait_until(lambda: caption in chooser.made[0][1].spoken, 5)
+    assert [when for when, _ in chooser.made] == ["nothing runs"]  # nothing changed: the same speaker
+    chooser.now = "NVDA runs"
+    narrator.begin()
+    narrator.feed("Three.")
+    narrator.end()
+    assert narrator.wait_until_idle(5)
+    assert [when for when, _ in chooser.made] == ["nothing runs", "NVDA runs"]
+    assert wait_until(lambda: chooser.made[1][1].spoken == ["Three."], 5)
+    assert problems == []
+
+
+def test_a_route_notice_is_told_once_however_often_the_route_is_chosen(narrators):
+    notice = SpeechError("NVDA runs, but its controller client was not found.", "Install it.")
+    chooser = ChooserDouble(notice)
+    narrator, problems = narrators(chooser)
+    for now in ("a", "b", "c"):
+        chooser.now = now
+        narrator.begin()
+        narrator.feed("Hello.")
+        narrator.end()
+        assert narrator.wait_until_idle(5)
+    assert len(chooser.made) == 3
+    assert problems == [notice.user_text]

@@ -15,7 +15,8 @@ from PySide6.QtGui import QAccessible
 from inkscope_desktop.core.actions import Action
 from inkscope_desktop.core.vocabulary import SpeechRoute
 from inkscope_desktop.qt.runtime.thread_bridge import ThreadBridge
-from inkscope_desktop.speech import Narrator, SilentSpeaker, Speaker, SpeakerConfig, SpeechError, choose_speaker
+from inkscope_desktop.speech import Narrator, SilentSpeaker, Speaker, SpeakerConfig, SpeechError
+from inkscope_desktop.speech.routes import SpeakerChooser
 
 if TYPE_CHECKING:
     from inkscope_desktop.core.types import CaptionResult
@@ -58,7 +59,7 @@ class AnnouncementSpeaker(Speaker):
 def speaker_config(choice: SpeechSettings) -> SpeakerConfig:
     """The speech package's settings for the user's choice in the settings file."""
     return SpeakerConfig(route=SpeechRoute.parse(choice.route), voice=choice.voice or "", rate=choice.rate,
-                         volume=choice.volume)
+                         volume=choice.volume, nvda_client_dll=choice.nvda_client_dll or "")
 
 
 class Narration:
@@ -90,9 +91,8 @@ class Narration:
         registry.register(Action.STOP_SPEAKING, self.stop)
 
     def _speaker_factory(self, choice: SpeechSettings) -> Callable[[], Speaker]:
-        announcer = self._window.announcer
-        settings = speaker_config(choice)
-        return lambda: choose_speaker(settings, extra_screen_reader_routes=[AnnouncementSpeaker(announcer)])
+        return SpeakerChooser(speaker_config(choice),
+                              extra_screen_reader_routes=[AnnouncementSpeaker(self._window.announcer)])
 
     def use(self, choice: SpeechSettings) -> None:
         """New speech settings (a settings listener): a new speaker from the next piece on."""
@@ -133,10 +133,10 @@ class Narration:
         self.narrator.close()
 
     def voice_notice(self, text: str, is_error: bool = False) -> None:
-        """Say a message once: through whoever speaks captions (the own voice speaks it; it is not announced as
-        well), or as a screen-reader announcement (assertive for an error) where the screen reader hears
-        announcements, speech is off, captions are not spoken automatically, or the message is the voice's own
-        problem."""
+        """Say a message once: through whoever speaks captions (the own voice, or the screen reader route while
+        the window is in the background; it is not announced as well), or as a screen-reader announcement
+        (assertive for an error) where the screen reader hears the active window's announcements, speech is
+        off, captions are not spoken automatically, or the message is the voice's own problem."""
         if self._speaks_notices() and text != self._last_problem:
             self.narrator.notice(text)
         else:
@@ -158,7 +158,11 @@ class Narration:
             return self._choice.route == "own-voice" or not self._window.announcer.is_screen_reader_active
         if isinstance(speaker, SilentSpeaker):
             return False
-        return not (speaker.is_screen_reader_route and self._window.announcer.is_screen_reader_active)
+        # A screen reader hears the window's announcements only while the window is active (Qt raises UI
+        # Automation notifications once a screen reader has queried the window, and NVDA drops a background
+        # program's): in the background the notice goes to the speaker that speaks captions.
+        announced = self._window.announcer.is_screen_reader_active and self._window.isActiveWindow()
+        return not (speaker.is_screen_reader_route and announced)
 
     def _problem(self, message: object) -> None:
         """Show a speech problem once: the same one again (no sound card, caption after caption) stays quiet."""
