@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -203,7 +204,23 @@ def _list_actions(parser: argparse.ArgumentParser, command: str) -> int:
     return EXIT_ERROR
 
 
+def ensure_output_streams() -> None:
+    """Give the process a stdout and stderr where it has none: under ``pythonw`` (the Windows app entry point,
+    which opens no console) both are None, and any print, logging handler or tqdm bar would then fail."""
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # kept open for the rest of the process
+
+
+def gui_main() -> int:
+    """The ``inkscope-desktop-app`` entry point (a gui-script: on Windows it starts with no console window, so
+    there is none to close by mistake): the tray app, with the command line's app options."""
+    ensure_output_streams()
+    return main()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    ensure_output_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command in _ACTION_DESTS and getattr(args, _ACTION_DESTS[args.command]) is None:

@@ -24,6 +24,8 @@ from inkscope_desktop.core.errors import SettingsError
 from inkscope_desktop.settings.files import write_atomically
 
 APP_COMMAND = "inkscope-desktop"
+#: The gui-script that starts the tray app with no console window (Windows).
+GUI_APP_COMMAND = "inkscope-desktop-app"
 DESKTOP_FILE = "inkscope-desktop.desktop"
 RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
 RUN_VALUE = "Inkscope Desktop"
@@ -177,11 +179,15 @@ def autostart_for(platform: str | None = None) -> Autostart:
 
 def launch_command(platform: str | None = None, executable: str | None = None) -> list[str]:
     """How to start the tray app: the ``inkscope-desktop`` script beside this Python (a virtual environment's
-    bin folder), else the one on PATH, else ``python -m inkscope_desktop``. On Windows ``pythonw.exe -m
-    inkscope_desktop`` comes first, so no console window opens at login."""
+    bin folder), else the one on PATH, else ``python -m inkscope_desktop``. On Windows the gui-script
+    ``inkscope-desktop-app.exe`` (or ``pythonw.exe -m inkscope_desktop``) comes first, so no console window
+    opens at login."""
     platform = platform or sys.platform
     python = Path(executable or sys.executable)
     if platform == "win32":
+        gui_script = python.parent / f"{GUI_APP_COMMAND}.exe"
+        if gui_script.is_file():
+            return [str(gui_script)]
         pythonw = python.with_name("pythonw.exe")
         if pythonw.is_file():
             return [str(pythonw), "-m", "inkscope_desktop"]

@@ -200,3 +200,11 @@ def test_glib_reads_the_entry_back_to_the_same_command(tmp_path):
     while not out.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert out.read_text().splitlines() == arguments
+
+
+def test_on_windows_the_app_gui_script_comes_first(tmp_path, monkeypatch):
+    python = _executable(tmp_path / "Scripts" / "python.exe")
+    _executable(tmp_path / "Scripts" / "pythonw.exe")
+    gui_script = _executable(tmp_path / "Scripts" / "inkscope-desktop-app.exe")
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    assert launch_command("win32", str(python)) == [str(gui_script)]
