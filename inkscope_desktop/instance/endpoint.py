@@ -7,9 +7,7 @@ this user that nobody else can write to; the app creates it with mode 0700 and r
 
 from __future__ import annotations
 
-import getpass
 import os
-import re
 import stat
 import sys
 import tempfile
@@ -101,6 +99,11 @@ def folder_lock(folder: Path) -> Iterator[None]:
 
 
 def pipe_name() -> str:
-    """The Windows named pipe of this user, e.g. ``\\\\.\\pipe\\inkscope-desktop-alice``."""
-    user = re.sub(r"[^A-Za-z0-9_.-]", "_", getpass.getuser()) or "user"
-    return rf"\\.\pipe\{APP_FOLDER}-{user}"
+    r"""The Windows named pipe of this user's logon session, e.g. ``\\.\pipe\inkscope-desktop-S-1-5-21-…-s1``."""
+    from inkscope_desktop.instance.pipe_security import current_identity, pipe_name_for
+
+    try:
+        return pipe_name_for(*current_identity())
+    except (OSError, ValueError) as error:
+        raise InstanceError(f"Windows did not tell which user and session this is ({error}).",
+                            "Start Inkscope again; if this keeps happening, restart Windows.") from None
