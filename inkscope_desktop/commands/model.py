@@ -20,6 +20,9 @@ def run_model(args: argparse.Namespace) -> int:
         return 0
     info = model_info(args.model_id)
     print(info.describe())
+    from inkscope_desktop.engines.local.torch_device import device_report
+
+    print(device_report())  # whether the GPU is used: the check after installing a CUDA build of PyTorch
     return 0 if info.complete else 1
 
 

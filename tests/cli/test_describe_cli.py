@@ -141,6 +141,10 @@ def test_model_info_on_a_folder(tiny_model_dir):
     result = run_cli("model", "info", str(tiny_model_dir))
     assert result.returncode == 0, result.stderr
     assert str(tiny_model_dir) in result.stdout.decode()
+    import torch
+
+    device_line = result.stdout.decode().splitlines()[-1]  # whether the GPU is used
+    assert device_line.startswith("GPU: " if torch.cuda.is_available() else "No GPU is used: "), device_line
 
 
 def test_console_script_is_installed():
