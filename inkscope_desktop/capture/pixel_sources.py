@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import sys
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
@@ -82,6 +83,10 @@ class MssPixelSource(PixelSource):
                 x_display_name(self._display)
             except CaptureError as error:
                 return error
+        if sys.platform == "darwin":
+            from inkscope_desktop.capture.macos_permission import screen_recording_problem
+
+            return screen_recording_problem()
         return None
 
     def monitors(self) -> list[Rect]:

@@ -33,12 +33,19 @@ def wayland_error() -> HotkeyError:
 
 
 def check_hotkey_support(environ: Mapping[str, str] | None = None, platform: str | None = None) -> str | None:
-    """The X display to listen on (None on Windows and macOS); a one-line HotkeyError where there is none.
+    """The X display to listen on (None on Windows and macOS); a one-line HotkeyError where there is none, or
+    where macOS keeps the keyboard from this process (the Accessibility permission).
 
     Under Wayland, XWayland may still set DISPLAY, but an X client there only sees keys typed into other X
     clients, so hotkeys would silently miss most presses: refuse and point at the trigger command.
     """
     env = os.environ if environ is None else environ
+    if (platform or sys.platform) == "darwin":
+        from inkscope_desktop.hotkeys.macos_permission import accessibility_problem
+
+        problem = accessibility_problem()
+        if problem is not None:
+            raise problem
     if not uses_x11(platform):
         return None
     if is_wayland_session(env):
