@@ -144,6 +144,11 @@ def _add_config(commands: argparse._SubParsersAction) -> None:
     actions.add_parser("path", help="print the settings file's path")
     actions.add_parser("show", help="print the settings in effect as JSON (exits 1 when the file has problems)")
     actions.add_parser("reset", help="keep the current settings file aside and write the defaults")
+    setting = actions.add_parser("set", help="change one setting, checked as the app checks it",
+                                 description="Change one setting in the settings file, e.g. "
+                                             "config set speech.rate 220.")
+    setting.add_argument("key", metavar="GROUP.NAME", help="the setting, as 'config show' names it")
+    setting.add_argument("value", metavar="VALUE", help="true, false, a number, null, or text")
     for name, text in (("set-api-key", "save the remote server's API key in the system keyring (the key is read "
                                         "from standard input, or asked for; never give it as an argument)"),
                        ("forget-api-key", "remove the remote server's API key from the system keyring")):

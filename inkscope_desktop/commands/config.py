@@ -21,6 +21,11 @@ def run_config(args: argparse.Namespace) -> int:
         return 0
     if args.config_command == "show":
         return _show(store)
+    if args.config_command == "set":
+        from inkscope_desktop.commands.config_set import set_setting
+
+        print(set_setting(store, args.key, args.value))
+        return 0
     if args.config_command in ("set-api-key", "forget-api-key"):
         from inkscope_desktop.commands.api_key import forget_api_key, set_api_key
 

@@ -21,7 +21,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.parametrize(("command", "actions"), [
-    ("config", ["path", "show", "reset", "set-api-key", "forget-api-key"]),
+    ("config", ["path", "show", "reset", "set", "set-api-key", "forget-api-key"]),
     ("history", ["path", "export", "clear"]),
     ("model", ["download", "info", "check-remote"]),
 ])
@@ -39,7 +39,7 @@ def test_a_command_without_an_action_lists_its_actions_and_is_a_usage_error(comm
 
 @pytest.mark.parametrize("args", [
     ("model", "info"), ("model", "download"), ("model", "check-remote"), ("config", "path"), ("config", "show"),
-    ("config", "reset"), ("config", "set-api-key"), ("config", "forget-api-key"), ("history", "path"),
+    ("config", "reset"), ("config", "set"), ("config", "set-api-key"), ("config", "forget-api-key"), ("history", "path"),
     ("history", "export"), ("history", "clear"), ("trigger",), ("describe",),
 ])
 def test_every_argument_has_help_text(args):
