@@ -69,6 +69,10 @@ class Win32HotkeyRun:
     program. A chord another program registered fails with ERROR_HOTKEY_ALREADY_REGISTERED and is reported;
     the others work. Hotkeys must be registered and unregistered on the loop's thread, so ``rebind`` posts
     WM_REBIND to it and waits. ``api`` defaults to user32 through ctypes; tests pass a double.
+
+    A hotkey is also what lets the app take the focus when the user asked for its window or the region
+    selector: SetForegroundWindow refuses a background process unless it "received the last input event", and
+    a WM_HOTKEY is that event for this process (a low-level keyboard hook, as pynput's, is not).
     """
 
     def __init__(self, on_action: Callable[[Action], None], api: Win32HotkeyApi | None = None) -> None:
