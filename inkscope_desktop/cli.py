@@ -7,7 +7,6 @@ command needs the model.
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -230,10 +229,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command in _ACTION_DESTS and getattr(args, _ACTION_DESTS[args.command]) is None:
         return _list_actions(parser, args.command)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    from inkscope_desktop.commands.logging_setup import configure_logging
+
+    configure_logging(args.verbose)
     try:
         if args.command is None:
             from inkscope_desktop.qt.app import run_app

@@ -111,6 +111,12 @@ class CaptionRequest:
     source: str = ""
     video: VideoClip | None = None
 
+    def __post_init__(self) -> None:
+        if self.image is not None:  # a strip or a banner the model could not take (see images.fit_aspect)
+            from inkscope_desktop.core.images import fit_aspect
+
+            object.__setattr__(self, "image", fit_aspect(self.image))
+
 
 @dataclass
 class Timings:

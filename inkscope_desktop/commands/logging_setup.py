@@ -1,0 +1,55 @@
+"""The command line's logging: one-line messages on stderr, everything (tracebacks too) in a bounded log file.
+
+The log file is ``inkscope-desktop.log`` in the data folder (``INKSCOPE_DATA_DIR`` moves it), at most 1 MB, with
+two older files kept. A folder that can't be written leaves only stderr.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+from pathlib import Path
+
+LOG_FILE = "inkscope-desktop.log"
+MAX_LOG_BYTES = 1_000_000
+FORMAT = "%(levelname)s %(name)s: %(message)s"
+
+
+class OneLineFormatter(logging.Formatter):
+    """Drops tracebacks and stacks: the terminal gets the message, the log file the rest."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        plain = logging.makeLogRecord(record.__dict__)
+        plain.exc_info, plain.exc_text, plain.stack_info = None, None, None
+        return super().format(plain)
+
+
+def log_file_path() -> Path:
+    from inkscope_desktop.settings.paths import data_dir
+
+    return data_dir() / LOG_FILE
+
+
+def configure_logging(verbose: bool) -> Path | None:
+    """Set up the root logger (once per process); the log file's path, or None when it can't be written."""
+    root = logging.getLogger()
+    if getattr(root, "_inkscope_configured", False):
+        return None
+    root.setLevel(logging.INFO)
+    terminal = logging.StreamHandler(sys.stderr)
+    terminal.setLevel(logging.INFO if verbose else logging.WARNING)
+    terminal.setFormatter(OneLineFormatter(FORMAT))
+    root.addHandler(terminal)
+    root._inkscope_configured = True  # type: ignore[attr-defined]
+    try:
+        path = log_file_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        file = logging.handlers.RotatingFileHandler(path, maxBytes=MAX_LOG_BYTES, backupCount=2, encoding="utf-8",
+                                                    delay=True)
+    except OSError:
+        return None
+    file.setLevel(logging.INFO)
+    file.setFormatter(logging.Formatter("%(asctime)s " + FORMAT))
+    root.addHandler(file)
+    return path
