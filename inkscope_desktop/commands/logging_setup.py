@@ -1,7 +1,8 @@
-"""The command line's logging: one-line messages on stderr, everything (tracebacks too) in a bounded log file.
+"""The command line's logging: one-line messages on stderr, warnings and errors with their tracebacks in a log file.
 
 The log file is ``inkscope-desktop.log`` in the data folder (``INKSCOPE_DATA_DIR`` moves it), at most 1 MB, with
-two older files kept. A folder that can't be written leaves only stderr.
+two older files kept; it and its folder are made only when something is logged. A folder that can't be written
+leaves only stderr.
 """
 
 from __future__ import annotations
@@ -25,6 +26,17 @@ class OneLineFormatter(logging.Formatter):
         return super().format(plain)
 
 
+class LazyRotatingFile(logging.handlers.RotatingFileHandler):
+    """Creates the log's folder when the first record comes, not before (``config path`` creates nothing)."""
+
+    def _open(self):
+        Path(self.baseFilename).parent.mkdir(parents=True, exist_ok=True)
+        return super()._open()
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        """A log that can't be written must not print logging's own traceback: stderr keeps its one line."""
+
+
 def log_file_path() -> Path:
     from inkscope_desktop.settings.paths import data_dir
 
@@ -36,20 +48,16 @@ def configure_logging(verbose: bool) -> Path | None:
     root = logging.getLogger()
     if getattr(root, "_inkscope_configured", False):
         return None
-    root.setLevel(logging.INFO)
+    root.setLevel(logging.INFO if verbose else logging.WARNING)
     terminal = logging.StreamHandler(sys.stderr)
-    terminal.setLevel(logging.INFO if verbose else logging.WARNING)
     terminal.setFormatter(OneLineFormatter(FORMAT))
     root.addHandler(terminal)
     root._inkscope_configured = True  # type: ignore[attr-defined]
     try:
         path = log_file_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        file = logging.handlers.RotatingFileHandler(path, maxBytes=MAX_LOG_BYTES, backupCount=2, encoding="utf-8",
-                                                    delay=True)
+        file = LazyRotatingFile(path, maxBytes=MAX_LOG_BYTES, backupCount=2, encoding="utf-8", delay=True)
     except OSError:
         return None
-    file.setLevel(logging.INFO)
     file.setFormatter(logging.Formatter("%(asctime)s " + FORMAT))
     root.addHandler(file)
     return path
