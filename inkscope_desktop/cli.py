@@ -84,8 +84,10 @@ def _add_describe(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--max-new-tokens", type=_positive_int, default=512, metavar="N",
                         help="longest answer in tokens (default: %(default)s)")
     parser.add_argument("--sample", action="store_true", help="sample instead of greedy decoding")
-    parser.add_argument("--temperature", type=float, default=0.7, help="sampling temperature (with --sample)")
-    parser.add_argument("--top-p", type=float, default=0.9, help="nucleus sampling mass (with --sample)")
+    parser.add_argument("--temperature", type=float, default=None,
+                        help="sampling temperature (with --sample; default: the model's own, or 0.7)")
+    parser.add_argument("--top-p", type=float, default=None,
+                        help="nucleus sampling mass (with --sample; default: the model's own, or 0.9)")
     parser.add_argument("--jsonl", action="store_true",
                         help="write one JSON object per image (path, caption, prompt, timings, error)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar on standard error")

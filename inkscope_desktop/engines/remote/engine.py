@@ -112,10 +112,15 @@ class RemoteEngine(CaptionEngine):
             "stream": True,
             "stream_options": {"include_usage": True},
             "max_tokens": request.max_new_tokens,
-            "temperature": sampling.temperature if sampling.do_sample else 0.0,
         }
-        if sampling.do_sample:
-            body["top_p"] = sampling.top_p
+        if not sampling.do_sample:
+            body["temperature"] = 0.0  # greedy
+            return body
+        for name, value in (("temperature", sampling.temperature), ("top_p", sampling.top_p)):
+            if value is not None:  # else the server's own default for the model
+                body[name] = value
+        if sampling.repetition_penalty is not None:
+            body["repetition_penalty"] = sampling.repetition_penalty  # vLLM's extension of the OpenAI API
         return body
 
     def _settings(self) -> CallSettings:
