@@ -61,6 +61,8 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
                              f"{DEFAULT_API_KEY_ENV} when set, else the key saved with 'config set-api-key')")
     remote.add_argument("--timeout", type=_positive_float, default=60.0, metavar="SECONDS",
                         help="longest wait for the server to connect or send more (default: %(default)s)")
+    remote.add_argument("--deadline", type=_positive_float, default=600.0, metavar="SECONDS",
+                        help="longest time for one whole answer (default: %(default)s)")
     remote.add_argument("--concurrency", type=_positive_int, metavar="N",
                         help="images described at once from a folder (default: 8; the local engine does one "
                              "at a time)")

@@ -110,7 +110,8 @@ def _create_engine(args: argparse.Namespace) -> CaptionEngine:
     # No --api-key-env: INKSCOPE_API_KEY when set, else the key `config set-api-key` saved in the keyring.
     key_env = getattr(args, "api_key_env", None)
     return create_engine("remote", model=args.remote_model, base_url=args.base_url,
-                         api_key_env=key_env, use_keyring=key_env is None, timeout=args.timeout)
+                         api_key_env=key_env, use_keyring=key_env is None, timeout=args.timeout,
+                         deadline=getattr(args, "deadline", None))
 
 
 def _describe_video(engine: CaptionEngine, path: Path, args: argparse.Namespace, prompt: str, output: Output,
