@@ -261,8 +261,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_model(args)
     except InkscopeError as error:
+        from inkscope_desktop.commands.progress import end_progress_line
+
+        end_progress_line()
         print(f"inkscope-desktop: error: {error.user_text}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print("inkscope-desktop: stopped.", file=sys.stderr)
+        from inkscope_desktop.commands.progress import end_progress_line
+
+        end_progress_line()
+        resumable = args.command == "model" and getattr(args, "model_command", None) == "download"
+        print("inkscope-desktop: stopped." + (" What was downloaded is kept: run the same command again to go on "
+                                              "from there." if resumable else ""), file=sys.stderr)
         return EXIT_INTERRUPTED

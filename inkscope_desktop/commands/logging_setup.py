@@ -37,6 +37,32 @@ class LazyRotatingFile(logging.handlers.RotatingFileHandler):
         """A log that can't be written must not print logging's own traceback: stderr keeps its one line."""
 
 
+class TerminalHandler(logging.StreamHandler):
+    """Stderr: a half-drawn progress line is ended first; a message just shown is not shown again within a
+    minute (the hub repeats its retry warnings), and the hub's long signed addresses are cut to their host."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+        self._last: tuple[str, float] | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        import re
+        import time
+
+        message = record.getMessage()
+        if record.name.startswith("huggingface_hub"):
+            message = re.sub(r"(https?://[^/\s]+)/\S*", r"\1/…", message)
+            record = logging.makeLogRecord({**record.__dict__, "msg": message, "args": None})
+        now = time.monotonic()
+        if self._last is not None and self._last[0] == message and now - self._last[1] < 60:
+            return
+        self._last = (message, now)
+        from inkscope_desktop.commands.progress import end_progress_line
+
+        end_progress_line()
+        super().emit(record)
+
+
 def log_file_path() -> Path:
     from inkscope_desktop.settings.paths import data_dir
 
@@ -49,7 +75,7 @@ def configure_logging(verbose: bool) -> Path | None:
     if getattr(root, "_inkscope_configured", False):
         return None
     root.setLevel(logging.INFO if verbose else logging.WARNING)
-    terminal = logging.StreamHandler(sys.stderr)
+    terminal = TerminalHandler()
     terminal.setFormatter(OneLineFormatter(FORMAT))
     root.addHandler(terminal)
     root._inkscope_configured = True  # type: ignore[attr-defined]

@@ -636,3 +636,33 @@ def test_a_disk_without_room_is_told_before_anything_is_written(hub, hub_env, mo
     assert text.count(".") >= 2 and text.endswith(".")
     assert not hub.gets("model.safetensors")
     assert not (hub_env / STORAGE / "blobs").exists() or not any((hub_env / STORAGE / "blobs").iterdir())
+
+
+def test_a_link_that_stops_carrying_bytes_says_so_and_what_is_kept(hub, hub_env):
+    hub.cut_once["model.safetensors"] = 100_000
+    hub.drop_every["model.safetensors"] = 0  # after the cut, every connection drops before a byte
+    with pytest.raises(DownloadError) as raised:
+        download_model()
+    text = one_line(raised)
+    assert text.startswith("The connection to the Hugging Face hub kept dropping while Inkscope downloaded "
+                           "model.safetensors; 100 KB of 300 KB are kept.")
+    assert "could not reach" not in text and "goes on from there" in text
+
+
+def test_ctrl_c_during_a_download_says_it_can_go_on(hub, hub_env, tmp_path):
+    import signal
+
+    hub.stall_after["model.safetensors"] = 50_000
+    env = {**os.environ, "HF_ENDPOINT": hub.url, "HF_HOME": str(hub_env.parent)}
+    child = subprocess.Popen([sys.executable, "-m", "inkscope_desktop", "model", "download"], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while hub.sent.get("model.safetensors") is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)
+    child.send_signal(signal.SIGINT)
+    _out, err = child.communicate(timeout=60)
+    hub.release.set()
+    assert child.returncode == 130, err
+    assert "What was downloaded is kept: run the same command again to go on from there." in err.decode()
+    assert "Traceback" not in err.decode()

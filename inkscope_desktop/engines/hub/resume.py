@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
-from inkscope_desktop.core.errors import ModelError
+from inkscope_desktop.core.errors import DownloadError, ModelError
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +146,8 @@ def fetch(item: PendingFile, *, bar_class: type, adjust: Callable[[int], None],
                 except _Transient as error:
                     failures = 1 if file.tell() > before else failures + 1
                     if failures > RETRIES:
+                        if file.tell() > resume and error.is_drop:  # bytes came, then the link kept failing
+                            raise _dropping(item, file.tell()) from error.cause
                         raise error.cause from None
                     pause = min(MAX_PAUSE_S, FIRST_PAUSE_S * 2.0 ** (failures - 1))
                     log.warning("Downloading %s: %s; trying again in %.0f s (%d of %d bytes kept)", item.name,
@@ -166,9 +168,10 @@ def fetch(item: PendingFile, *, bar_class: type, adjust: Callable[[int], None],
 class _Transient(Exception):
     """A failure worth another try; ``cause`` is what to raise when the tries run out."""
 
-    def __init__(self, cause: BaseException) -> None:
+    def __init__(self, cause: BaseException, *, is_drop: bool = True) -> None:
         super().__init__(str(cause) or type(cause).__name__)
         self.cause = cause
+        self.is_drop = is_drop  # the connection failed (not an HTTP status the server chose)
 
 
 def _receive(item: PendingFile, file: BinaryIO, bar: Any) -> bool:
@@ -186,7 +189,7 @@ def _receive(item: PendingFile, file: BinaryIO, bar: Any) -> bool:
         with get_session().stream("GET", item.url, headers=headers, follow_redirects=True,
                                   timeout=constants.HF_HUB_DOWNLOAD_TIMEOUT) as response:
             if response.status_code in TRANSIENT_STATUSES:
-                raise _Transient(_status_error(response))
+                raise _Transient(_status_error(response), is_drop=False)
             if response.status_code == 416 and item.size is not None and start >= item.size:
                 return True  # nothing left to send
             hf_raise_for_status(response)
@@ -203,6 +206,18 @@ def _receive(item: PendingFile, file: BinaryIO, bar: Any) -> bool:
     except (httpx2.TransportError, OSError) as error:  # a drop, a reset, a read that timed out
         raise _Transient(error) from error
     return item.size is None
+
+
+def _dropping(item: PendingFile, kept: int) -> DownloadError:
+    size = f" of {_size(item.size)}" if item.size else ""
+    return DownloadError(f"The connection to the Hugging Face hub kept dropping while Inkscope downloaded "
+                         f"{item.name}; {_size(kept)}{size} are kept.",
+                         "Try again when the connection is steadier: the download goes on from there.")
+
+
+def _size(count: int) -> str:
+    return f"{count / 1e9:.1f} GB" if count >= 1e9 else f"{count / 1e6:.0f} MB" if count >= 1e6 else \
+        f"{count / 1e3:.0f} KB"
 
 
 def _status_error(response: Any) -> Exception:
