@@ -43,7 +43,7 @@ def run(args: list[str], env: dict[str, str]) -> tuple[int | str, float, str]:
     except subprocess.TimeoutExpired:
         return "hung", LIMIT_S, f"(killed after {LIMIT_S} s)"
     lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
-    return done.returncode, time.monotonic() - began, (lines[0] if lines else "")[:110]
+    return done.returncode, time.monotonic() - began, lines[0] if lines else ""
 
 
 class Trickle(BaseHTTPRequestHandler):
@@ -75,7 +75,7 @@ def main() -> int:
             write(config / "settings.json")
             status, seconds, line = run(["config", "show"], env)
             baseline = baseline or seconds
-            print(f"{name:<34}{status!s:>6}{seconds:>9.2f}{seconds / baseline:>7.2f}  {line}")
+            print(f"{name:<34}{status!s:>6}{seconds:>9.2f}{seconds / baseline:>7.2f}  {line[:110]}")
     server = ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
