@@ -7,7 +7,6 @@ command needs the model.
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -62,6 +61,8 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
                              f"{DEFAULT_API_KEY_ENV} when set, else the key saved with 'config set-api-key')")
     remote.add_argument("--timeout", type=_positive_float, default=60.0, metavar="SECONDS",
                         help="longest wait for the server to connect or send more (default: %(default)s)")
+    remote.add_argument("--deadline", type=_positive_float, default=600.0, metavar="SECONDS",
+                        help="longest time for one whole answer (default: %(default)s)")
     remote.add_argument("--concurrency", type=_positive_int, metavar="N",
                         help="images described at once from a folder (default: 8; the local engine does one "
                              "at a time)")
@@ -85,8 +86,10 @@ def _add_describe(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--max-new-tokens", type=_positive_int, default=512, metavar="N",
                         help="longest answer in tokens (default: %(default)s)")
     parser.add_argument("--sample", action="store_true", help="sample instead of greedy decoding")
-    parser.add_argument("--temperature", type=float, default=0.7, help="sampling temperature (with --sample)")
-    parser.add_argument("--top-p", type=float, default=0.9, help="nucleus sampling mass (with --sample)")
+    parser.add_argument("--temperature", type=float, default=None,
+                        help="sampling temperature (with --sample; default: the model's own, or 0.7)")
+    parser.add_argument("--top-p", type=float, default=None,
+                        help="nucleus sampling mass (with --sample; default: the model's own, or 0.9)")
     parser.add_argument("--jsonl", action="store_true",
                         help="write one JSON object per image (path, caption, prompt, timings, error)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar on standard error")
@@ -230,10 +233,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command in _ACTION_DESTS and getattr(args, _ACTION_DESTS[args.command]) is None:
         return _list_actions(parser, args.command)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    from inkscope_desktop.commands.logging_setup import configure_logging
+
+    configure_logging(args.verbose)
     try:
         if args.command is None:
             from inkscope_desktop.qt.app import run_app
@@ -259,8 +261,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_model(args)
     except InkscopeError as error:
+        from inkscope_desktop.commands.progress import end_progress_line
+
+        end_progress_line()
         print(f"inkscope-desktop: error: {error.user_text}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print("inkscope-desktop: stopped.", file=sys.stderr)
+        from inkscope_desktop.commands.progress import end_progress_line
+
+        end_progress_line()
+        resumable = args.command == "model" and getattr(args, "model_command", None) == "download"
+        print("inkscope-desktop: stopped." + (" What was downloaded is kept: run the same command again to go on "
+                                              "from there." if resumable else ""), file=sys.stderr)
         return EXIT_INTERRUPTED

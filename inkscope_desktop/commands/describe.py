@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +16,7 @@ from inkscope_desktop.commands.describe_inputs import STDIN, conversation, gathe
 from inkscope_desktop.commands.describe_output import JsonLinesOutput, Output, TextOutput, stream_to
 from inkscope_desktop.commands.progress import ProgressLine, download_progress
 from inkscope_desktop.core.conversation import Conversation
-from inkscope_desktop.core.errors import GenerationError, ImageError, InkscopeError
+from inkscope_desktop.core.errors import GenerationError, ImageError, InkscopeError, InputFailedError
 from inkscope_desktop.core.prompts import DEFAULT_PRESET, VIDEO_PROMPT, preset_prompt, with_language
 from inkscope_desktop.core.types import CaptionRequest, CaptionResult, Detail, VideoClip
 from inkscope_desktop.core.video import DEFAULT_SEGMENT_S, is_video_path
@@ -26,6 +27,8 @@ from inkscope_desktop.engines.local.qwen2vl import Qwen2VLEngine
 from inkscope_desktop.engines.registry import create_engine
 
 __all__ = ["STDIN", "run_describe"]
+
+log = logging.getLogger(__name__)
 
 
 def run_describe(args: argparse.Namespace, stdout: TextIO | None = None) -> int:
@@ -74,6 +77,11 @@ def run_describe(args: argparse.Namespace, stdout: TextIO | None = None) -> int:
             failures += 1
             output.failed(name, error)
             continue
+        except Exception as error:  # one input's unforeseen failure: its row, the log, go on
+            log.exception("Describing %s failed", name)
+            failures += 1
+            output.failed(name, InputFailedError.from_exception(error))
+            continue
         output.finished(name, result, model=model)
     if show_progress:
         status.finish(f"Described {len(inputs) - failures} of {len(inputs)} images.")
@@ -102,7 +110,8 @@ def _create_engine(args: argparse.Namespace) -> CaptionEngine:
     # No --api-key-env: INKSCOPE_API_KEY when set, else the key `config set-api-key` saved in the keyring.
     key_env = getattr(args, "api_key_env", None)
     return create_engine("remote", model=args.remote_model, base_url=args.base_url,
-                         api_key_env=key_env, use_keyring=key_env is None, timeout=args.timeout)
+                         api_key_env=key_env, use_keyring=key_env is None, timeout=args.timeout,
+                         deadline=getattr(args, "deadline", None))
 
 
 def _describe_video(engine: CaptionEngine, path: Path, args: argparse.Namespace, prompt: str, output: Output,

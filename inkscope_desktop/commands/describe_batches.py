@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from inkscope_desktop.commands.describe_inputs import STDIN, conversation, remote_video_error
-from inkscope_desktop.core.errors import GenerationError, ImageError, InkscopeError
+from inkscope_desktop.core.errors import GenerationError, ImageError, InkscopeError, InputFailedError
 from inkscope_desktop.core.types import CaptionRequest, CaptionResult, Detail
 from inkscope_desktop.core.video import is_video_path
 from inkscope_desktop.engines.base import CaptionEngine
 from inkscope_desktop.engines.local.qwen2vl import Qwen2VLEngine
+
+log = logging.getLogger(__name__)
 
 #: Requests in flight at once for the remote engine when --concurrency is not given.
 DEFAULT_REMOTE_CONCURRENCY = 8
@@ -57,6 +60,9 @@ def describe_in_batches(engine: Qwen2VLEngine, inputs: list[Path | str], args: a
                 requests.append(conversation(item, args).request(prompt))
             except ImageError as error:
                 requests.append(error)
+            except Exception as error:  # one input's unforeseen failure: its row, the log, go on
+                log.exception("Preparing %s failed", item)
+                requests.append(InputFailedError.from_exception(error))
         yield from zip(list(group), run_batches(engine, requests, size), strict=True)
         group.clear()
 
@@ -87,6 +93,11 @@ def describe_concurrently(engine: CaptionEngine, inputs: list[Path | str], args:
             return engine.stream(conversation(item, args).request(prompt), cancel).collect()
         except (ImageError, GenerationError) as error:
             return error
+        except InkscopeError:
+            raise  # about the run (the server, the model name), not this input
+        except Exception as error:  # one input's unforeseen failure: its row, the log, go on
+            log.exception("Describing %s failed", item)
+            return InputFailedError.from_exception(error)
 
     executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="inkscope-describe")
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import sys
 from collections.abc import Iterator
@@ -9,6 +10,21 @@ from typing import Any, Protocol, TextIO
 
 from inkscope_desktop.core.errors import InkscopeError
 from inkscope_desktop.core.types import CaptionResult
+
+
+def readable_name(name: str) -> str:
+    """``name`` as valid text: bytes of a file name that are not UTF-8 (kept by Python as lone surrogates) become
+    U+FFFD, so printing it can't fail and a JSON line stays valid UTF-8."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def path_fields(name: str) -> dict[str, str]:
+    """``{"path": readable name}``, plus ``"path_bytes"``, the name's exact bytes in base64, when the name is not
+    valid UTF-8 (a script recovers the file with ``base64.b64decode``)."""
+    readable = readable_name(name)
+    if readable == name:
+        return {"path": name}
+    return {"path": readable, "path_bytes": base64.b64encode(name.encode("utf-8", "surrogateescape")).decode()}
 
 
 class Output(Protocol):
@@ -53,7 +69,7 @@ class TextOutput:
 
     def started(self, name: str) -> None:
         if self._many:
-            self._write(f"{name}:\n")
+            self._write(f"{readable_name(name)}:\n")
         self._is_mid_caption = True
 
     def chunk(self, text: str) -> None:
@@ -65,7 +81,7 @@ class TextOutput:
     def failed(self, name: str, error: InkscopeError) -> None:
         if self._is_mid_caption:  # a failure part-way: end the partial caption's line first
             self._end_caption()
-        print(f"inkscope-desktop: error: {error.user_text}", file=sys.stderr, flush=True)
+        print(f"inkscope-desktop: error: {readable_name(error.user_text)}", file=sys.stderr, flush=True)
 
     def _end_caption(self) -> None:
         self._write("\n\n" if self._many else "\n")
@@ -89,11 +105,11 @@ class JsonLinesOutput:
         pass
 
     def finished(self, name: str, result: CaptionResult, *, model: str) -> None:
-        self._write({"path": name, "model": model, **result.as_dict(), "error": None})
+        self._write({**path_fields(name), "model": model, **result.as_dict(), "error": None})
 
     def failed(self, name: str, error: InkscopeError) -> None:
-        self._write({"path": name, "caption": None, "error": error.user_text})
-        print(f"inkscope-desktop: error: {error.user_text}", file=sys.stderr, flush=True)
+        self._write({**path_fields(name), "caption": None, "error": readable_name(error.user_text)})
+        print(f"inkscope-desktop: error: {readable_name(error.user_text)}", file=sys.stderr, flush=True)
 
     def _write(self, record: dict[str, Any]) -> None:
         self._stream.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 import threading
 import time
 from typing import TextIO
+
+
+log = logging.getLogger(__name__)
 
 
 def format_bytes(count: float) -> str:
@@ -14,6 +18,16 @@ def format_bytes(count: float) -> str:
             return f"{count:.0f} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
         count /= 1000
     raise AssertionError("unreachable")
+
+
+_showing: ProgressLine | None = None  # the line drawn on the terminal now, if any
+
+
+def end_progress_line() -> None:
+    """End a half-drawn progress line, so the next message starts on a line of its own (not "(68%)error: …")."""
+    line = _showing
+    if line is not None:
+        line.break_line()
 
 
 class ProgressLine:
@@ -37,15 +51,31 @@ class ProgressLine:
                 return
             self._last_at = now
             if self._is_tty:
+                global _showing
                 padding = " " * max(0, self._width - len(text))
                 self._stream.write(f"\r{text}{padding}")
                 self._width = len(text)
+                _showing = self
             else:
                 self._stream.write(text + "\n")
             self._stream.flush()
 
-    def finish(self, text: str = "") -> None:
+    def break_line(self) -> None:
+        """Leave the text drawn so far and go to a new line (a message is about to be printed)."""
+        global _showing
         with self._lock:
+            if self._is_tty and self._width:
+                self._stream.write("\n")
+                self._stream.flush()
+            self._width = 0
+            if _showing is self:
+                _showing = None
+
+    def finish(self, text: str = "") -> None:
+        global _showing
+        with self._lock:
+            if _showing is self:
+                _showing = None
             if self._is_tty and self._width:
                 self._stream.write("\r" + " " * self._width + "\r")
             if text:
@@ -55,9 +85,13 @@ class ProgressLine:
 
 
 def download_progress(line: ProgressLine, label: str = "Downloading the model"):
-    """A (done, total) byte callback that draws on ``line``."""
+    """A (done, total) byte callback that draws on ``line``, and logs each tenth (seen with -v)."""
+    logged = [-1]
 
     def report(done: int, total: int) -> None:
+        if total > 0 and 10 * done // total > logged[0]:
+            logged[0] = 10 * done // total
+            log.info("%s: %s of %s", label, format_bytes(done), format_bytes(total))
         if total > 0:
             percent = 100 * done / total
             line.update(f"{label}: {format_bytes(done)} of {format_bytes(total)} ({percent:.0f}%)",

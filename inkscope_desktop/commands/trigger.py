@@ -8,8 +8,10 @@ import sys
 
 from inkscope_desktop.core.actions import Action
 from inkscope_desktop.instance import InstanceNotRunningError, send_action
+from inkscope_desktop.instance.protocol import InstanceBusyError
 
-#: Exit status when no instance is running; a refusal or a broken channel is an error (2), raised to the caller.
+#: Exit status when no instance is running or it is too busy to take the request; a refusal or a broken channel
+#: is an error (2), raised to the caller.
 EXIT_NOT_RUNNING = 1
 
 logger = logging.getLogger(__name__)
@@ -20,7 +22,7 @@ def run_trigger(args: argparse.Namespace) -> int:
     action = Action(args.action)
     try:
         send_action(action)
-    except InstanceNotRunningError as error:
+    except (InstanceNotRunningError, InstanceBusyError) as error:
         print(f"inkscope-desktop: {error.user_text}", file=sys.stderr)
         return EXIT_NOT_RUNNING
     logger.info("The running app took the action %s", action.value)

@@ -48,6 +48,17 @@ class GenerationError(InkscopeError):
     """Generation failed part-way (out of memory, a broken model, a crashed worker)."""
 
 
+class InputFailedError(GenerationError):
+    """One input failed in a way nobody foresaw (a bug, a library's own error): a row of its own, the run goes on.
+    The traceback goes to the log file, not to the terminal."""
+
+    @classmethod
+    def from_exception(cls, error: BaseException) -> InputFailedError:
+        text = " ".join(str(error).split())[:200] or "no details"
+        return cls(f"Describing it failed unexpectedly ({type(error).__name__}: {text}).",
+                   "The details are in Inkscope's log file, inkscope-desktop.log in its data folder.")
+
+
 class CaptureError(InkscopeError):
     """The screen, a window or a region could not be captured (no display, nothing there, not supported)."""
 

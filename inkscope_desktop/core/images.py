@@ -233,3 +233,30 @@ def shrink_to_pixels(image: Image.Image, max_pixels: int, *, min_side: int = 1, 
     if fast:
         return rgb.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
     return rgb.resize(size)
+
+
+#: qwen-vl-utils' ``smart_resize`` refuses a picture whose long side is 200 or more times its short side.
+MAX_ASPECT = 200
+#: Padded pictures get this shape, well inside the limit even after rounding to 28-pixel patches.
+PADDED_ASPECT = 100
+PAD_GREY = (128, 128, 128)
+
+
+def fit_aspect(image: Image.Image) -> Image.Image:
+    """``image`` itself, or, when it is more than MAX_ASPECT times wider than tall (or taller than wide), the same
+    pixels centred on a neutral grey canvas PADDED_ASPECT times as long as it is deep.
+
+    Padding rather than splitting: the model sees the whole strip at once, as one thing (a banner, a rule, a
+    scrollbar), and can say what it is; pieces would be captioned as unrelated images. The padding is in the
+    image, so the caption may mention a grey border. No pixel is lost or resampled here.
+    """
+    width, height = image.size
+    long, short = max(width, height), max(1, min(width, height))
+    if long / short <= MAX_ASPECT:
+        return image
+    depth = -(-long // PADDED_ASPECT)  # ceil: long / depth <= PADDED_ASPECT
+    size = (width, depth) if width >= height else (depth, height)
+    rgb = image.convert("RGB")
+    canvas = Image.new("RGB", size, PAD_GREY)
+    canvas.paste(rgb, ((size[0] - width) // 2, (size[1] - height) // 2))
+    return canvas

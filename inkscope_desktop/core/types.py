@@ -37,12 +37,17 @@ class Detail(str, Enum):
 
 @dataclass(frozen=True)
 class Sampling:
-    """Decoding settings: greedy by default (repeatable captions), or sampling with temperature/top-p."""
+    """Decoding settings: greedy by default (repeatable captions), or sampling with temperature/top-p.
+
+    None means "what the model's own generation config says" (its ``generation_config.json``, as ``generate``
+    would use it); only what the user set is passed over it. Greedy stays greedy whatever that config's sampling
+    fields say.
+    """
 
     do_sample: bool = False
-    temperature: float = 0.7
-    top_p: float = 0.9
-    repetition_penalty: float = 1.05
+    temperature: float | None = None
+    top_p: float | None = None
+    repetition_penalty: float | None = None
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,12 @@ class CaptionRequest:
     subject: str = "image"
     source: str = ""
     video: VideoClip | None = None
+
+    def __post_init__(self) -> None:
+        if self.image is not None:  # a strip or a banner the model could not take (see images.fit_aspect)
+            from inkscope_desktop.core.images import fit_aspect
+
+            object.__setattr__(self, "image", fit_aspect(self.image))
 
 
 @dataclass

@@ -30,16 +30,17 @@ def _fake(_options: dict[str, Any]) -> CaptionEngine:
 
 def _remote(options: dict[str, Any]) -> CaptionEngine:
     from inkscope_desktop.core.vocabulary import DEFAULT_API_KEY_ENV
-    from inkscope_desktop.engines.remote.engine import DEFAULT_TIMEOUT_S, RemoteEngine
+    from inkscope_desktop.engines.remote.engine import DEFAULT_DEADLINE_S, DEFAULT_TIMEOUT_S, RemoteEngine
 
     base_url, model = options.get("base_url"), options.get("model")
     if not base_url or not model:
         raise InkscopeError("The remote engine needs the server's URL and the model's name.",
                             "Give both, e.g. --base-url http://127.0.0.1:8000/v1 --remote-model NAME.")
-    timeout = options.get("timeout")
+    timeout, deadline = options.get("timeout"), options.get("deadline")
     return RemoteEngine(base_url, model, api_key_env=options.get("api_key_env") or DEFAULT_API_KEY_ENV,
                         use_keyring=bool(options.get("use_keyring")),
-                        timeout_s=timeout if timeout is not None else DEFAULT_TIMEOUT_S)
+                        timeout_s=timeout if timeout is not None else DEFAULT_TIMEOUT_S,
+                        deadline_s=deadline if deadline is not None else DEFAULT_DEADLINE_S)
 
 
 @dataclass(frozen=True)
@@ -74,19 +75,22 @@ def create_engine(
     api_key_env: str | None = None,
     use_keyring: bool = False,
     timeout: float | None = None,
+    deadline: float | None = None,
 ) -> CaptionEngine:
     """A new, not yet loaded engine of kind ``name``; where it cannot run here (its libraries are missing), the
     null ``UnavailableEngine`` with the reason, which fails the load in one line.
 
     ``remote`` needs ``base_url`` and ``model`` (the server's name for it); ``api_key_env`` names the
     environment variable holding its API key, ``use_keyring`` lets the system keyring's key for ``base_url``
-    stand in when that variable is unset, and ``timeout`` is in seconds. The local engine ignores them.
+    stand in when that variable is unset; ``timeout`` (each wait) and ``deadline`` (the whole request) are in
+    seconds. The local engine ignores them.
     """
     entry = next((entry for entry in ENGINES if entry.name == name), None)
     if entry is None:
         raise InkscopeError(f"Unknown engine {name!r}.", f"Choose one of: {', '.join(engine_names())}.")
     options = {"model": model, "device": device, "dtype": dtype, "offline": offline, "base_url": base_url,
-               "api_key_env": api_key_env, "use_keyring": use_keyring, "timeout": timeout}
+               "api_key_env": api_key_env, "use_keyring": use_keyring, "timeout": timeout,
+               "deadline": deadline}
     from inkscope_desktop.engines.unavailable import UnavailableEngine
 
     def null(reason: InkscopeError | None) -> CaptionEngine:

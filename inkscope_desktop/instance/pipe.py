@@ -29,6 +29,7 @@ from inkscope_desktop.instance.pipe_security import (
 from inkscope_desktop.instance.protocol import (
     MAX_REPLY_BYTES,
     MAX_REQUEST_BYTES,
+    InstanceBusyError,
     InstanceNotRunningError,
     InstanceRunningError,
 )
@@ -96,8 +97,7 @@ def connect(name: str, timeout: float, *, winapi: Any = None, make_connection: C
 
 
 def _busy(timeout: float) -> InstanceError:
-    return InstanceError(f"The running Inkscope Desktop is busy and did not take the request within {timeout:g} s.",
-                         "Try again in a moment; if it keeps happening, quit Inkscope and start it again.")
+    return InstanceBusyError(timeout)
 
 
 class PipeTransport:

@@ -39,6 +39,14 @@ class InstanceNotRunningError(InstanceError):
         super().__init__("Inkscope Desktop is not running.", "Start it with: inkscope-desktop")
 
 
+class InstanceBusyError(InstanceError):
+    """The running app did not take the connection in time (its queue of waiting requests stayed full)."""
+
+    def __init__(self, timeout: float) -> None:
+        super().__init__(f"The running Inkscope Desktop is busy and did not take the request within {timeout:g} s.",
+                         "Try again in a moment; if it keeps happening, quit Inkscope and start it again.")
+
+
 def encode_request(action: Action) -> bytes:
     return action.value.encode("utf-8") + b"\n"
 

@@ -16,6 +16,7 @@ from inkscope_desktop.instance.endpoint import check_folder, folder_lock, prepar
 from inkscope_desktop.instance.protocol import (
     MAX_REPLY_BYTES,
     MAX_REQUEST_BYTES,
+    InstanceBusyError,
     InstanceNotRunningError,
     InstanceRunningError,
 )
@@ -24,6 +25,8 @@ logger = logging.getLogger(__name__)
 
 #: Connections still silent when a new one arrives beyond this are closed, oldest first.
 MAX_PENDING_CONNECTIONS = 16
+#: How often a client tries again while the queue of waiting connections is full.
+CONNECT_RETRY_S = 0.02
 
 
 def peer_uid(connection: socket.socket) -> int | None:
@@ -161,12 +164,9 @@ def unix_request(folder: Path, request: bytes, timeout: float) -> bytes:
     if not os.path.lexists(folder):
         raise InstanceNotRunningError()
     check_folder(folder)  # never talk to a socket someone else could have put there
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-        sock.settimeout(timeout)
-        try:
-            sock.connect(str(path))
-        except (FileNotFoundError, ConnectionRefusedError):
-            raise InstanceNotRunningError() from None
+    deadline = time.monotonic() + timeout
+    with _connected(path, timeout, deadline) as sock:
+        sock.settimeout(max(0.05, deadline - time.monotonic()))
         try:
             sock.sendall(request)
             reply = b""
@@ -182,6 +182,29 @@ def unix_request(folder: Path, request: bytes, timeout: float) -> bytes:
             raise InstanceError(f"Talking to the running Inkscope Desktop failed: {error.strerror or error}.",
                                 "Quit it and start it again.") from None
     return reply
+
+
+def _connected(path: Path, timeout: float, deadline: float) -> socket.socket:
+    """A socket connected to ``path``. A full queue of waiting connections (EAGAIN: the app is busy, or
+    hundreds of triggers came at once) is tried again every 20 ms until ``deadline``, then InstanceBusyError."""
+    while True:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(max(0.05, deadline - time.monotonic()))
+        try:
+            sock.connect(str(path))
+            return sock
+        except (FileNotFoundError, ConnectionRefusedError):
+            sock.close()
+            raise InstanceNotRunningError() from None
+        except (BlockingIOError, TimeoutError):
+            sock.close()
+            if time.monotonic() >= deadline:
+                raise InstanceBusyError(timeout) from None
+            time.sleep(min(CONNECT_RETRY_S, max(0.0, deadline - time.monotonic())))
+        except OSError as error:
+            sock.close()
+            raise InstanceError(f"Talking to the running Inkscope Desktop failed: {error.strerror or error}.",
+                                "Quit it and start it again.") from None
 
 
 def _bind_exclusive(folder: Path, path: Path) -> socket.socket:

@@ -38,6 +38,7 @@ class RemoteSettings(Group):
     api_key_env: str = DEFAULT_API_KEY_ENV
     api_key_in_keyring: bool = False
     timeout_s: int = 60
+    deadline_s: int = 600
     confirmed_url: str = ""
 
     CHECKS = MappingProxyType({
@@ -47,6 +48,7 @@ class RemoteSettings(Group):
         "api_key_env": lambda value: checks.optional_text("The API key variable", 100)(value) or "",
         "api_key_in_keyring": checks.boolean("API key saved in the keyring"),
         "timeout_s": checks.integer("The server timeout", 1, 3600, " seconds"),
+        "deadline_s": checks.integer("The longest time for one answer", 10, 86400, " seconds"),
         "confirmed_url": _url_text,
     })
 

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from inkscope_desktop.core.errors import SettingsError
+from inkscope_desktop.settings import reading
 from inkscope_desktop.settings.codec import from_dict, to_dict
 from inkscope_desktop.settings.events import SettingsEvents
 from inkscope_desktop.settings.files import move_aside, write_atomically
-from inkscope_desktop.settings.migrations import Migration, migrate
+from inkscope_desktop.settings.migrations import VERSION_KEY, Migration, migrate
 from inkscope_desktop.settings.paths import settings_path
 from inkscope_desktop.settings.schema import SCHEMA_VERSION, Settings
 
@@ -66,6 +67,7 @@ class SettingsStore:
         self._lock = threading.RLock()
         self._settings: Settings | None = None
         self._notice: str | None = None
+        self._unknown: dict = {}  # what the file holds that this version does not know, written back
         self.events = SettingsEvents()
 
     @property
@@ -90,32 +92,40 @@ class SettingsStore:
             return notice
 
     def read(self) -> ReadResult:
-        """Parse the file without changing anything on disk (for ``config show`` and support)."""
+        """Parse the file without changing anything on disk (for ``config show`` and support). Only a regular
+        file under ``reading.MAX_SETTINGS_BYTES`` is read; any parse failure of any kind is a broken file."""
         try:
-            text = self._path.read_text(encoding="utf-8")
+            text = reading.read_text(self._path)
         except FileNotFoundError:
             return ReadResult(Settings(), "missing")
-        except UnicodeDecodeError as error:
-            return ReadResult(Settings(), "broken", (f"it is not UTF-8 text at byte {error.start}",))
+        except reading.UnusableFile as error:
+            return ReadResult(Settings(), "broken", (error.reason,))
         except OSError as error:
             return ReadResult(Settings(), "unreadable", (error.strerror or str(error),))
-        try:
-            raw = json.loads(text)
-        except json.JSONDecodeError as error:
-            return ReadResult(Settings(), "broken", (f"line {error.lineno} column {error.colno}: {error.msg}",))
         problems: list[str] = []
         try:
+            raw = reading.parse(text)
             if not isinstance(raw, dict):
                 raise SettingsError(f"it holds {type(raw).__name__} data instead of named settings")
+            raw = _with_usable_version(raw, problems)
             migrated = migrate(raw, migrations=self._migrations)
             settings = from_dict(migrated.data, problems)
+            self._unknown = reading.unknown_entries(migrated.data, to_dict(settings))
+        except reading.UnusableFile as error:
+            return ReadResult(Settings(), "broken", (error.reason,))
         except SettingsError as error:
             return ReadResult(Settings(), "broken", (error.message.rstrip("."),))
+        except (RecursionError, ValueError, TypeError, AttributeError, KeyError) as error:  # odd data anywhere
+            log.warning("Reading the settings failed: %r", error)
+            return ReadResult(Settings(), "broken", (f"it holds data that can't be used ({type(error).__name__})",))
         return ReadResult(settings, "repaired" if problems else "ok", tuple(problems), migrated.from_version)
 
     def load(self) -> Settings:
         """Read the file, repairing it when needed (see the class docstring), and make it current."""
         with self._lock:
+            removed = reading.remove_stale_temporaries(self._path)
+            if removed:
+                log.info("Removed %d temporary files that interrupted saves left beside %s", removed, self._path)
             result = self.read()
             self._settings = result.settings
             if result.state in ("broken", "repaired"):
@@ -125,7 +135,7 @@ class SettingsStore:
                                 "so the default settings are used for now.")
             elif result.is_from_newer_app:
                 self._notice = ("Your settings were saved by a newer Inkscope Desktop; settings this version "
-                                "does not know are ignored and will not be kept when you save.")
+                                "does not know are left as they are.")
             elif result.state == "ok" and result.from_version < SCHEMA_VERSION:
                 self._write_quietly(result.settings)  # store the migrated layout so the steps run once
             if self._notice:
@@ -195,12 +205,24 @@ class SettingsStore:
             log.warning("%s", error.user_text)
 
     def _write(self, settings: Settings) -> None:
-        text = json.dumps(to_dict(settings), indent=2, ensure_ascii=False) + "\n"
+        data = reading.with_unknown(to_dict(settings), self._unknown)  # a newer version's settings are kept
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
         try:
             write_atomically(self._path, text)
         except OSError as error:
             raise SettingsError(f"Your settings could not be saved to {self._path} ({error.strerror or error}).",
                                 "Check that the folder is writable and the disk is not full.") from None
+
+
+def _with_usable_version(raw: dict, problems: list[str]) -> dict:
+    """``raw`` with a schema_version that is not a whole number read as this version's (the values are then
+    checked one by one, as for any other bad value), and a problem saying so."""
+    version = raw.get(VERSION_KEY, 1)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        problems.append(f"schema_version was {str(version)[:40]!r}, not a version number; the settings were "
+                        f"read as version {SCHEMA_VERSION}")
+        return {**raw, VERSION_KEY: SCHEMA_VERSION}
+    return raw
 
 
 def _listing(problems: tuple[str, ...]) -> str:

@@ -89,11 +89,14 @@ def save_random_qwen2vl(
     dtype: str = "float32",
     min_pixels: int = CHECKPOINT_MIN_PIXELS,
     max_pixels: int = CHECKPOINT_MAX_PIXELS,
+    generation: dict[str, Any] | None = None,
 ) -> Path:
     """Write a random-weight Qwen2-VL checkpoint (safetensors, processor, chat template) to ``folder``.
 
     ``full_size`` gives the Qwen2-VL-2B-Instruct architecture (for speed work) with the real vocabulary size;
     otherwise a model of about 200 k parameters that generates 32 tokens in a tenth of a second on a CPU.
+    ``generation`` replaces the decoding fields of the checkpoint's generation config (Qwen2-VL-Instruct's by
+    default), for tests of a model whose own settings differ.
     """
     import torch
     from transformers import GenerationConfig, Qwen2VLConfig, Qwen2VLForConditionalGeneration
@@ -122,15 +125,13 @@ def save_random_qwen2vl(
     torch.manual_seed(seed)
     model = Qwen2VLForConditionalGeneration(config).to(getattr(torch, dtype))
     # Qwen2-VL-Instruct's own generation_config.json: top_k=1 sampling, which decodes greedily.
+    decoding = generation if generation is not None else {
+        "do_sample": True, "top_k": 1, "top_p": 0.001, "temperature": 0.1, "repetition_penalty": 1.05}
     model.generation_config = GenerationConfig(
         bos_token_id=ids["<|endoftext|>"],
         pad_token_id=ids["<|endoftext|>"],
         eos_token_id=[ids["<|im_end|>"], ids["<|endoftext|>"]],
-        do_sample=True,
-        top_k=1,
-        top_p=0.001,
-        temperature=0.1,
-        repetition_penalty=1.05,
+        **decoding,
     )
     model.save_pretrained(folder)
     build_processor(tokenizer, min_pixels=min_pixels, max_pixels=max_pixels).save_pretrained(folder)

@@ -55,3 +55,39 @@ def test_inputs_and_greedy_caption_match_the_model_card(tiny_engine, tiny_model_
 
     assert len(snippet_caption.strip()) >= 20  # a real comparison, not two empty strings
     assert tiny_engine.describe(request).text == snippet_caption.strip()
+
+
+@pytest.fixture(scope="module")
+def plain_model_dir(tmp_path_factory):
+    """A tiny model whose own generation config differs from the app's old defaults: plain greedy decoding and no
+    repetition penalty (the app used to force 1.05 on every model)."""
+    from inkscope_desktop.testing.random_qwen2vl import save_random_qwen2vl
+
+    return save_random_qwen2vl(tmp_path_factory.mktemp("plain-model"), seed=3, generation={"do_sample": False})
+
+
+def test_the_checkpoints_own_decoding_settings_are_kept(plain_model_dir, noise_image):
+    from inkscope_desktop.engines.local.qwen2vl import Qwen2VLEngine
+
+    detail = Detail.LOW
+    _inputs, snippet_caption = model_card_snippet(plain_model_dir, noise_image, detail.min_pixels,
+                                                  detail.max_pixels, max_new_tokens=96)
+    engine = Qwen2VLEngine(str(plain_model_dir), device="cpu")
+    request = Conversation(noise_image, detail=detail, max_new_tokens=96).request(DETAILED_PROMPT)
+    engine.load()
+    assert "repetition_penalty" not in engine.generation_kwargs(request)  # the model's own: none
+    assert len(snippet_caption.strip()) >= 20
+    assert engine.describe(request).text == snippet_caption.strip()
+
+
+def test_greedy_stays_greedy_whatever_the_config_samples(tiny_engine):
+    from inkscope_desktop.core.types import Sampling
+    from inkscope_desktop.engines.local.decoding import generation_overrides
+
+    sampling_config = type("Config", (), {"do_sample": True, "top_k": 50, "temperature": 1.3, "top_p": 0.95})()
+    greedy = generation_overrides(Sampling(), sampling_config, 64)
+    assert greedy == {"max_new_tokens": 64, "do_sample": False, "temperature": None, "top_p": None, "top_k": None}
+    sampled = generation_overrides(Sampling(do_sample=True, top_p=0.8), sampling_config, 64)
+    assert sampled == {"max_new_tokens": 64, "do_sample": True, "top_p": 0.8}  # temperature: the model's 1.3
+    qwen_like = type("Config", (), {"do_sample": True, "top_k": 1})()
+    assert generation_overrides(Sampling(do_sample=True), qwen_like, 8)["top_k"] == 0  # else sampling is greedy

@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from inkscope_desktop.core.errors import ModelError, ModelNotFoundError
+from inkscope_desktop.core.errors import DownloadError, ModelError, ModelNotFoundError
 from inkscope_desktop.engines.hub import model_source
 from inkscope_desktop.engines.hub.model_source import (
     DEFAULT_MODEL_ID,
@@ -68,7 +68,11 @@ class FakeHub(ThreadingHTTPServer):
     ``fail[file] = status`` answers every GET of ``file`` with that status; ``refuse_all = status`` answers
     every request so (401: what the hub tells an anonymous client about a gated repo);
     ``fail_after_cut[file] = status`` answers the GETs of ``file`` after its cut so (the run then ends);
-    ``stall_after[file] = n`` sends n bytes of the next GET of ``file`` and then waits for ``release``.
+    ``stall_after[file] = n`` sends n bytes of the next GET of ``file`` and then waits for ``release``;
+    ``drop_every[file] = n`` sends at most n bytes of every GET of ``file`` and drops the connection (a flaky
+    link); ``next_statuses[file] = [..]`` answers the next GETs of ``file`` with those statuses, one each;
+    ``expire_on_cut`` makes a file's download address expire at each cut: its GETs answer 403 until the next
+    HEAD of it (the hub hands out a fresh signed address with each metadata call).
     """
 
     daemon_threads = True
@@ -82,6 +86,10 @@ class FakeHub(ThreadingHTTPServer):
         self.refuse_all: int | None = None
         self.fail_after_cut: dict[str, int] = {}
         self.stall_after: dict[str, int] = {}
+        self.drop_every: dict[str, int] = {}
+        self.next_statuses: dict[str, list[int]] = {}
+        self.expire_on_cut = False
+        self.expired: set[str] = set()
         self.sent: dict[str, int] = {}
         self.release = threading.Event()
         self.url = f"http://127.0.0.1:{self.server_address[1]}"
@@ -128,7 +136,12 @@ class _HubHandler(BaseHTTPRequestHandler):
         name, data = resolve.group(2), files[resolve.group(2)]
         headers = {"X-Repo-Commit": COMMIT, "ETag": f'"{hashlib.sha256(data).hexdigest()}"'}
         if head:
+            self.server.expired.discard(name)
             return self._send(200, data, headers, head=True)
+        if name in self.server.expired:
+            return self._send(403, b'{"error": "Request has expired"}')
+        if self.server.next_statuses.get(name) and name not in self.server.cut_once:
+            return self._send(self.server.next_statuses[name].pop(0), b"{}")
         if name in self.server.fail:
             return self._send(self.server.fail[name], b"{}")
         if name in self.server.fail_after_cut and name not in self.server.cut_once:
@@ -137,6 +150,10 @@ class _HubHandler(BaseHTTPRequestHandler):
         if start:
             headers["Content-Range"] = f"bytes {start}-{len(data) - 1}/{len(data)}"
         cut = self.server.cut_once.pop(name, None)
+        if cut is None and name in self.server.drop_every:
+            cut = self.server.drop_every[name]
+        if cut is not None and self.server.expire_on_cut and start + cut < len(data):
+            self.server.expired.add(name)
         stall = self.server.stall_after.pop(name, None)
         if stall is not None:
             self._send(206 if start else 200, data[start:], headers, limit=stall)
@@ -172,6 +189,9 @@ def hub_env(tmp_path, monkeypatch):
     monkeypatch.setattr(constants, "HF_HUB_DOWNLOAD_TIMEOUT", 3)
     # Small read chunks, so a body cut mid-way leaves bytes on disk to resume from (the default is 10 MB).
     monkeypatch.setattr(constants, "DOWNLOAD_CHUNK_SIZE", 16 * 1024)
+    from inkscope_desktop.engines.hub import resume
+
+    monkeypatch.setattr(resume, "FIRST_PAUSE_S", 0.01, raising=False)  # retries within a run, no real pauses
     return tmp_path / "hf-home" / "hub"
 
 
@@ -561,3 +581,88 @@ def test_importing_the_module_loads_no_model_library():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+
+def test_a_link_that_drops_every_few_bytes_still_finishes_in_one_run(hub, hub_env, monkeypatch):
+    """Every byte that arrives is kept: the hub's own http_get wrote whole 10 MiB blocks and lost the rest at
+    each drop, so a link that dropped more often than that never wrote a byte."""
+    import huggingface_hub.constants as constants
+
+    monkeypatch.setattr(constants, "DOWNLOAD_CHUNK_SIZE", 10 * 1024 * 1024)  # the hub's real block size
+    hub.drop_every["model.safetensors"] = 40_000  # far less than a block
+    calls, progress = recorder()
+    path = download_model(progress=progress)
+    assert (path / "model.safetensors").read_bytes() == WEIGHTS
+    gets = hub.gets("model.safetensors")
+    assert len(gets) >= len(WEIGHTS) // 40_000
+    assert [range_start(header) for header in gets[1:]] == sorted(range_start(header) for header in gets[1:])
+    assert_progress(calls, sum(len(data) for data in WANTED.values()))
+    steps = {later[0] - earlier[0] for earlier, later in zip(calls, calls[1:])}
+    assert max(steps) <= 1024 * 1024  # progress moves as bytes arrive, not in 10 MiB steps
+
+
+def test_a_server_error_on_a_resume_request_is_tried_again_in_the_same_run(hub, hub_env):
+    hub.cut_once["model.safetensors"] = 100_000
+    hub.next_statuses["model.safetensors"] = [503, 502]  # answered to the resume requests after the cut
+    path = download_model()
+    assert (path / "model.safetensors").read_bytes() == WEIGHTS
+    gets = hub.gets("model.safetensors")
+    assert len(gets) == 4 and gets[0] is None
+    assert range_start(gets[-1]) == range_start(gets[1]) > 0  # the bytes before the cut were kept
+
+
+def test_an_expired_download_address_is_asked_for_again(hub, hub_env):
+    hub.cut_once["model.safetensors"] = 100_000
+    hub.expire_on_cut = True  # the address the hub gave is refused (403) once the connection was cut
+    path = download_model()
+    assert (path / "model.safetensors").read_bytes() == WEIGHTS
+    after_cut = hub.requests[[i for i, r in enumerate(hub.requests)
+                              if r[0] == "GET" and r[1].endswith("/model.safetensors")][0] + 1:]
+    methods = [method for method, path, _ in after_cut if path.endswith("/model.safetensors")]
+    assert methods[:2] == ["HEAD", "GET"]  # fresh metadata, then the rest of the file from the new address
+
+
+def test_a_disk_without_room_is_told_before_anything_is_written(hub, hub_env, monkeypatch):
+    import shutil
+    from collections import namedtuple
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(10**9, 10**9 - 50_000, 50_000))
+    with pytest.raises(DownloadError) as raised:
+        download_model()
+    text = one_line(raised)
+    assert "needs 0.2 GB free in" in text and "only 0 MB free" in text and "HF_HOME" in text
+    assert text.count(".") >= 2 and text.endswith(".")
+    assert not hub.gets("model.safetensors")
+    assert not (hub_env / STORAGE / "blobs").exists() or not any((hub_env / STORAGE / "blobs").iterdir())
+
+
+def test_a_link_that_stops_carrying_bytes_says_so_and_what_is_kept(hub, hub_env):
+    hub.cut_once["model.safetensors"] = 100_000
+    hub.drop_every["model.safetensors"] = 0  # after the cut, every connection drops before a byte
+    with pytest.raises(DownloadError) as raised:
+        download_model()
+    text = one_line(raised)
+    assert text.startswith("The connection to the Hugging Face hub kept dropping while Inkscope downloaded "
+                           "model.safetensors; 100 KB of 300 KB are kept.")
+    assert "could not reach" not in text and "goes on from there" in text
+
+
+def test_ctrl_c_during_a_download_says_it_can_go_on(hub, hub_env, tmp_path):
+    import signal
+
+    hub.stall_after["model.safetensors"] = 50_000
+    env = {**os.environ, "HF_ENDPOINT": hub.url, "HF_HOME": str(hub_env.parent)}
+    child = subprocess.Popen([sys.executable, "-m", "inkscope_desktop", "model", "download"], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while hub.sent.get("model.safetensors") is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)
+    child.send_signal(signal.SIGINT)
+    _out, err = child.communicate(timeout=60)
+    hub.release.set()
+    assert child.returncode == 130, err
+    assert "What was downloaded is kept: run the same command again to go on from there." in err.decode()
+    assert "Traceback" not in err.decode()

@@ -96,6 +96,8 @@ def download_model(
         storage = cache / storage_name(model_id)
         snapshot = storage / "snapshots" / commit
         present = {name for name in sizes if (snapshot / name).is_file()}
+        check_free_space(cache, sum(size for name, size in sizes.items() if name not in present)
+                         - _partial_bytes(storage), model_id)
         weights = hub_resume.plan(
             model_id, sorted(name for name in sizes if name.endswith(".safetensors") and name not in present),
             commit=commit, storage=storage, locks=cache / ".locks" / storage_name(model_id), endpoint=endpoint,
@@ -131,6 +133,40 @@ def download_model(
                          "folder with --model.")
     tracker.finish()
     return folder
+
+
+#: Room left free beyond the model's own bytes (the hub's lock files, the snapshot's links, the system).
+SPACE_MARGIN_BYTES = 200_000_000
+
+
+def check_free_space(cache: Path, needed: int, model_id: str) -> None:
+    """DownloadError, before anything is written, when the disk under ``cache`` lacks ``needed`` more bytes."""
+    import shutil
+
+    folder = cache
+    while not folder.exists() and folder.parent != folder:
+        folder = folder.parent  # the cache may not exist yet: measure the disk it will be on
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return
+    if needed > 0 and free < needed + SPACE_MARGIN_BYTES:
+        raise DownloadError(
+            f"The model {model_id} needs {_gigabytes(needed + SPACE_MARGIN_BYTES)} free in {cache}, but that disk "
+            f"has only {_gigabytes(free)} free, so the download did not start.",
+            "Free some space there, or set HF_HOME to a folder on a larger disk, then try again.")
+
+
+def _gigabytes(count: int) -> str:
+    return f"{count / 1e9:.1f} GB" if count >= 1e8 else f"{count / 1e6:.0f} MB"
+
+
+def _partial_bytes(storage: Path) -> int:
+    """Bytes of weights already on disk in partial files (resumed, so they need no new space)."""
+    try:
+        return sum(path.stat().st_size for path in (storage / "blobs").glob("*.incomplete") if path.is_file())
+    except OSError:
+        return 0
 
 
 def _seconds(text: str | None, *, default: float) -> float:

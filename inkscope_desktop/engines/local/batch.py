@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from inkscope_desktop.core.blank import blank_colour
-from inkscope_desktop.core.errors import InkscopeError
+from inkscope_desktop.core.errors import InkscopeError, InputFailedError
 from inkscope_desktop.core.prompts import build_messages
 from inkscope_desktop.core.types import (
     PIXELS_PER_TOKEN,
@@ -125,6 +125,9 @@ def _alone(engine: "Qwen2VLEngine", request: CaptionRequest) -> CaptionResult | 
         return engine.describe(request)
     except InkscopeError as error:
         return error
+    except Exception as error:  # one input's unforeseen failure: its row, the log, go on
+        log.exception("Describing one image of a batch failed")
+        return InputFailedError.from_exception(error)
 
 
 def describe_batch(engine: "Qwen2VLEngine", requests: list[CaptionRequest],

@@ -210,17 +210,12 @@ class Qwen2VLEngine(CaptionEngine):
         return inputs
 
     def generation_kwargs(self, request: CaptionRequest) -> dict[str, Any]:
-        """``generate`` settings for ``request``: greedy unless sampling is asked for."""
-        sampling = request.sampling
-        kwargs: dict[str, Any] = {
-            "max_new_tokens": request.max_new_tokens,
-            "repetition_penalty": sampling.repetition_penalty,
-            "do_sample": sampling.do_sample,
-        }
-        if sampling.do_sample:
-            kwargs.update(temperature=sampling.temperature, top_p=sampling.top_p, top_k=0)
-        else:
-            kwargs.update(temperature=None, top_p=None, top_k=None)
+        """``generate`` settings for ``request`` over the checkpoint's own generation config (see
+        ``decoding.generation_overrides``)."""
+        from inkscope_desktop.engines.local.decoding import generation_overrides
+
+        config = getattr(self._model, "generation_config", None) if self._model is not None else None
+        kwargs = generation_overrides(request.sampling, config, request.max_new_tokens)
         kwargs.update(self._generate_kwargs)
         return kwargs
 

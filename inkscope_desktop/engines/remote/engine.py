@@ -28,6 +28,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT_S = 60.0
+#: The whole request at most: a 512-token caption at 2 tokens a second still fits.
+DEFAULT_DEADLINE_S = 600.0
+#: Characters a token is allowed before the client stops reading past max_new_tokens (tokens average 3 to 4
+#: characters in English; 8 leaves room for long words and other scripts, and still bounds the answer).
+MAX_CHARS_PER_TOKEN = 8
 #: How often the consumer wakes while waiting for the server, to notice a cancel.
 POLL_S = 0.05
 #: Qwen2-VL sizes images in multiples of 28 pixels (14-pixel patches merged 2x2).
@@ -41,7 +46,10 @@ class RemoteEngine(CaptionEngine):
     the name the server knows the model by. The API key is read at each request from the environment variable
     ``api_key_env`` or, when that is unset and ``use_keyring`` is on, from the system keyring entry for
     ``base_url`` (``api_keys.py``); it is sent only as a bearer token, never stored or logged.
-    ``timeout_s`` bounds connecting and each silence in the stream. 429 and 5xx answers, and connections refused,
+    ``timeout_s`` bounds connecting and each silence in the stream, ``deadline_s`` the whole request (a server
+    that trickles a token a second never ends it otherwise). The answer is read up to ``max_new_tokens``: past
+    ``MAX_CHARS_PER_TOKEN`` characters a token, or the server's own count, reading stops (stop reason "length").
+    429 and 5xx answers, and connections refused,
     reset or timed out before the answer began, are tried ``attempts`` times in all, pausing ``backoff_s``, then
     twice that, and so on.
 
@@ -60,6 +68,7 @@ class RemoteEngine(CaptionEngine):
         api_key_env: str = DEFAULT_API_KEY_ENV,
         use_keyring: bool = False,
         timeout_s: float = DEFAULT_TIMEOUT_S,
+        deadline_s: float = DEFAULT_DEADLINE_S,
         attempts: int = 4,
         backoff_s: float = 0.5,
         image_format: str = "PNG",
@@ -69,6 +78,7 @@ class RemoteEngine(CaptionEngine):
         self.api_key_env = api_key_env
         self.use_keyring = use_keyring
         self.timeout_s = timeout_s
+        self.deadline_s = deadline_s
         self.attempts = max(1, attempts)
         self.backoff_s = backoff_s
         self.image_format = image_format.upper()
@@ -112,10 +122,15 @@ class RemoteEngine(CaptionEngine):
             "stream": True,
             "stream_options": {"include_usage": True},
             "max_tokens": request.max_new_tokens,
-            "temperature": sampling.temperature if sampling.do_sample else 0.0,
         }
-        if sampling.do_sample:
-            body["top_p"] = sampling.top_p
+        if not sampling.do_sample:
+            body["temperature"] = 0.0  # greedy
+            return body
+        for name, value in (("temperature", sampling.temperature), ("top_p", sampling.top_p)):
+            if value is not None:  # else the server's own default for the model
+                body[name] = value
+        if sampling.repetition_penalty is not None:
+            body["repetition_penalty"] = sampling.repetition_penalty  # vLLM's extension of the OpenAI API
         return body
 
     def _settings(self) -> CallSettings:
@@ -139,8 +154,15 @@ class RemoteEngine(CaptionEngine):
         pieces: list[str] = []
         end = StreamEnd()
         first_at = last_at = None
+        deadline = time.monotonic() + self.deadline_s
+        most_chars, chars, is_cut = request.max_new_tokens * MAX_CHARS_PER_TOKEN, 0, False
         try:
             while not cancel.is_set():
+                if time.monotonic() > deadline:
+                    raise GenerationError(
+                        f"The server at {self.endpoint} did not finish its answer within {self.deadline_s:g} s.",
+                        "Try again, or allow more time: --deadline SECONDS, or in the app: "
+                        "inkscope-desktop config set remote.deadline_s SECONDS")
                 try:
                     event = call.events.get(timeout=POLL_S)
                 except queue.Empty:
@@ -153,9 +175,17 @@ class RemoteEngine(CaptionEngine):
                 assert isinstance(event, str)
                 last_at = time.perf_counter()
                 first_at = first_at or last_at
+                event = event[:max(0, most_chars - chars)]
+                chars += len(event)
                 pieces.append(event)
                 self.tokens_generated = len(pieces)
-                yield event
+                if event:
+                    yield event
+                if chars >= most_chars or len(pieces) >= request.max_new_tokens * 4:
+                    log.warning("The server's answer went past max_new_tokens (%d); reading stopped",
+                                request.max_new_tokens)
+                    is_cut = True
+                    break
         finally:
             call.close()
         ended = time.perf_counter()
@@ -163,7 +193,7 @@ class RemoteEngine(CaptionEngine):
         new_tokens = _count(usage.get("completion_tokens")) or len(pieces)
         if cancel.is_set():
             stop_reason = StopReason.CANCELLED
-        elif end.finish_reason == "length":
+        elif end.finish_reason == "length" or is_cut:
             stop_reason = StopReason.LENGTH
         else:
             stop_reason = StopReason.FINISHED

@@ -21,6 +21,10 @@ from inkscope_desktop.engines.remote.responses import (
 
 log = logging.getLogger(__name__)
 
+#: A server-sent event line longer than this is refused (a streamed token is a few dozen bytes).
+MAX_LINE_BYTES = 1_000_000
+#: A whole (not streamed) answer longer than this is refused.
+MAX_BODY_BYTES = 16_000_000
 #: Failures to connect worth another try: refused, reset or aborted connections and connect timeouts.
 RETRY_CONNECT_ERRORS = (ConnectionError, TimeoutError)
 
@@ -166,7 +170,12 @@ class ChatCompletionCall:
     def _read(self, response: http.client.HTTPResponse) -> None:
         content_type = response.getheader("Content-Type", "")
         if "text/event-stream" not in content_type:  # a server that ignored "stream": one JSON answer
-            payload = parse_json(response.read(), self._settings.url)
+            body = response.read(MAX_BODY_BYTES + 1)
+            if len(body) > MAX_BODY_BYTES:
+                raise GenerationError(
+                    f"The server at {self._settings.url} sent an answer of over {MAX_BODY_BYTES // 1_000_000} MB, "
+                    "far more than a description.", "Check the server and the model's name.")
+            payload = parse_json(body, self._settings.url)
             choice = first_choice(payload)
             text = (choice.get("message") or {}).get("content") or ""
             if text:
@@ -175,9 +184,13 @@ class ChatCompletionCall:
             return
         end = StreamEnd()
         while not self._cancel.is_set():
-            line = response.readline()
+            line = response.readline(MAX_LINE_BYTES + 1)
             if not line:
                 break
+            if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+                raise GenerationError(
+                    f"The server at {self._settings.url} sent a line of over {MAX_LINE_BYTES:,} bytes, which no "
+                    "streamed answer needs.", "Check the server; Inkscope stopped reading its answer.")
             line = line.strip()
             if not line.startswith(b"data:"):
                 continue  # blank separators, comments (": ping"), "event:" and "id:" lines

@@ -43,9 +43,13 @@ class StatusPresenter:
         """"Loading the model…" or what a long load does now (announced), or the download's progress (not
         announced)."""
         text = event.stage or "Loading the model…"
-        if event.total:
+        downloading = bool(event.total) and event.done < event.total
+        if downloading:
             text = f"Downloading the model: {100 * event.done // event.total} %"
-        self.set_state(IconState.LOADING, text, announce=not event.total and not event.stage)
+        elif event.total and not event.stage:
+            text = "The model is downloaded; loading it…"  # not "100 %" for the minute the load takes
+        is_news = self._window.status_text() != text  # the end of a download may be reported more than once
+        self.set_state(IconState.LOADING, text, announce=not downloading and not event.stage and is_news)
         if event.stage:
             self._window.notify(event.stage)  # a long stage (preparing the GPU): said once, kept
 

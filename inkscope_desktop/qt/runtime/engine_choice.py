@@ -67,7 +67,7 @@ class EngineChooser:
         if remote.enabled and not overrides.model and self._remote_allowed(remote.base_url):
             return create_engine("remote", model=remote.model, base_url=remote.base_url,
                                  api_key_env=remote.api_key_env or None, use_keyring=remote.api_key_in_keyring,
-                                 timeout=float(remote.timeout_s))
+                                 timeout=float(remote.timeout_s), deadline=float(remote.deadline_s))
         return create_engine("qwen2-vl", model=overrides.model or settings.model.model,
                              device=overrides.device or settings.model.device)
 
@@ -107,4 +107,4 @@ def engine_choice(settings: Settings) -> tuple:
     """What decides which engine runs (a change reloads it); the detail level is per request, not here."""
     remote = settings.remote
     return (settings.model.model, settings.model.device, remote.enabled, remote.base_url, remote.model,
-            remote.api_key_env, remote.api_key_in_keyring, remote.timeout_s)
+            remote.api_key_env, remote.api_key_in_keyring, remote.timeout_s, remote.deadline_s)
