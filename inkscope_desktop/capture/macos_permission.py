@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from inkscope_desktop.core.errors import CaptureError
+from inkscope_desktop.core.macos_calls import framework_says
 
 SCREEN_RECORDING_ADVICE = ("Allow the program that runs Inkscope (Terminal, or Python) in System Settings, Privacy "
                            "& Security, Screen Recording, then start Inkscope again.")
@@ -20,17 +21,7 @@ SCREEN_RECORDING_ADVICE = ("Allow the program that runs Inkscope (Terminal, or P
 def core_graphics_allows_capture() -> bool:
     """CGPreflightScreenCaptureAccess() through ctypes; True where it does not exist (before macOS 10.15, which
     did not ask)."""
-    import ctypes
-    import ctypes.util
-
-    path = ctypes.util.find_library("CoreGraphics")
-    if path is None:
-        return True
-    function = getattr(ctypes.cdll.LoadLibrary(path), "CGPreflightScreenCaptureAccess", None)
-    if function is None:
-        return True
-    function.restype = ctypes.c_bool
-    return bool(function())
+    return framework_says("CoreGraphics", "CGPreflightScreenCaptureAccess")
 
 
 def screen_recording_problem(allows: Callable[[], bool] = core_graphics_allows_capture) -> CaptureError | None:

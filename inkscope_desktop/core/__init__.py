@@ -10,4 +10,5 @@
   API-key variable and exit statuses.
 - ``plugins``: the one shape of every back-end kind (``availability_problem``) and ``first_available``.
 - ``errors``: one-line errors with advice.
+- ``macos_calls``: one yes-or-no macOS framework call (the permission checks).
 """

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from inkscope_desktop.core.errors import HotkeyError
+from inkscope_desktop.core.macos_calls import framework_says
 
 ACCESSIBILITY_ADVICE = ("Allow the program that runs Inkscope (Terminal, or Python) in System Settings, Privacy & "
                         "Security, Accessibility and Input Monitoring, then start Inkscope again.")
@@ -16,17 +17,7 @@ def application_services_trusted() -> bool:
     pynput's keyboard listener is a Quartz event tap, which macOS feeds only to trusted processes. The permission
     belongs to the program that runs Python: Terminal, or the Python app. Not run by this project's CI (no macOS).
     """
-    import ctypes
-    import ctypes.util
-
-    path = ctypes.util.find_library("ApplicationServices")
-    if path is None:
-        return True
-    function = getattr(ctypes.cdll.LoadLibrary(path), "AXIsProcessTrusted", None)
-    if function is None:
-        return True
-    function.restype = ctypes.c_bool
-    return bool(function())
+    return framework_says("ApplicationServices", "AXIsProcessTrusted")
 
 
 def accessibility_problem(is_trusted: Callable[[], bool] = application_services_trusted) -> HotkeyError | None:

@@ -54,7 +54,7 @@ def _check(info: os.stat_result) -> None:
     if stat.S_ISDIR(info.st_mode):
         raise UnusableFile("it is a folder, not a file")
     if not stat.S_ISREG(info.st_mode):
-        raise UnusableFile("it is not a regular file (a pipe or a device)")
+        raise UnusableFile("it is a pipe or a device, not a regular file")
     if info.st_size > MAX_SETTINGS_BYTES:
         raise UnusableFile(f"it is larger than {MAX_SETTINGS_BYTES // 1_000_000} MB, far more than settings take")
 
