@@ -84,7 +84,10 @@ def route_plan(route: SpeechRoute, presence: ReaderPresence) -> list[str]:
     wants_reader = route is SpeechRoute.SCREEN_READER
     platform = presence.platform
     if platform == "win32":
-        plan = [name for name, runs in ((NVDA, presence.nvda), (JAWS, presence.jaws)) if runs or wants_reader]
+        # A reader's own window decides, and the system flag too (a renamed window must not hide NVDA or JAWS;
+        # each route checks again that its reader answers).
+        plan = [name for name, runs in ((NVDA, presence.nvda), (JAWS, presence.jaws))
+                if runs or presence.any_reader or wants_reader]
         plan.append(ANNOUNCEMENT)
         return plan if wants_reader or presence.runs_a_reader else [*plan, OWN_VOICE]
     if platform == "darwin":

@@ -152,9 +152,9 @@ WIN = "win32"
 
 
 @pytest.mark.parametrize(("presence", "route", "plan"), [
-    (routes.ReaderPresence(WIN, nvda=True, any_reader=True), SpeechRoute.AUTO, ["nvda", "announcement"]),
-    (routes.ReaderPresence(WIN, jaws=True, any_reader=True), SpeechRoute.AUTO, ["jaws", "announcement"]),
-    (routes.ReaderPresence(WIN, any_reader=True), SpeechRoute.AUTO, ["announcement"]),  # Narrator
+    (routes.ReaderPresence(WIN, nvda=True), SpeechRoute.AUTO, ["nvda", "announcement"]),
+    (routes.ReaderPresence(WIN, jaws=True), SpeechRoute.AUTO, ["jaws", "announcement"]),
+    (routes.ReaderPresence(WIN, any_reader=True), SpeechRoute.AUTO, ["nvda", "jaws", "announcement"]),  # Narrator
     (routes.ReaderPresence(WIN), SpeechRoute.AUTO, ["announcement", "own-voice"]),
     (routes.ReaderPresence(WIN), SpeechRoute.SCREEN_READER, ["nvda", "jaws", "announcement"]),
     (routes.ReaderPresence(WIN, nvda=True), SpeechRoute.OWN_VOICE, ["own-voice"]),
