@@ -110,3 +110,13 @@ def test_a_line_without_an_end_is_refused_for_its_size(image, private_folders):
     record = json.loads(done.stdout.decode())
     assert "sent a line of over 1,000,000 bytes" in record["error"]
     assert "did not answer in time" not in record["error"]
+
+
+def test_a_server_that_is_not_there_is_not_said_to_be_slow_to_finish(image, private_folders):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # nothing listens here once the probe is closed
+    server = type("Gone", (), {"url": f"http://127.0.0.1:{port}/v1"})()
+    done, took = describe(server, image, "--deadline", "1")
+    record = json.loads(done.stdout.decode().splitlines()[-1]) if done.stdout else {"error": done.stderr.decode()}
+    assert "did not finish its answer" not in record["error"]

@@ -159,8 +159,9 @@ class RemoteEngine(CaptionEngine):
         try:
             while not cancel.is_set():
                 if time.monotonic() > deadline:
+                    what = "finish its answer" if first_at is not None else "answer"  # still connecting, or silent
                     raise GenerationError(
-                        f"The server at {self.endpoint} did not finish its answer within {self.deadline_s:g} s.",
+                        f"The server at {self.endpoint} did not {what} within {self.deadline_s:g} s.",
                         "Try again, or allow more time: --deadline SECONDS, or in the app: "
                         "inkscope-desktop config set remote.deadline_s SECONDS")
                 try:
