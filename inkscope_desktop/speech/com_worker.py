@@ -41,9 +41,14 @@ class ComtypesRuntime:
         comtypes.CoInitialize()
 
     def create(self, prog_id: str) -> Any:
+        """The object through its type library (SAPI has one); else late-bound through IDispatch, as JAWS's
+        ``FreedomSci.JawsApi`` may need."""
         import comtypes.client
 
-        return comtypes.client.CreateObject(prog_id)
+        try:
+            return comtypes.client.CreateObject(prog_id)
+        except Exception:  # noqa: BLE001 - no usable type library (COMError, a wrapper that can't be made): late-bind
+            return comtypes.client.CreateObject(prog_id, dynamic=True)
 
     def uninitialize(self) -> None:
         import comtypes
