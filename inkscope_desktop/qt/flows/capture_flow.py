@@ -20,8 +20,10 @@ if TYPE_CHECKING:
     from inkscope_desktop.qt.runtime.action_registry import ActionRegistry
     from inkscope_desktop.qt.widgets.caption_window import CaptionWindow
 
-#: How long the caption window stays hidden so a screen capture does not show it.
-HIDE_FOR_CAPTURE_MS = 150
+#: How long a capture waits once the window system has taken the caption window off the screen (``hide_for_capture``
+#: makes a round trip to be sure of that): about three frames at 60 Hz, for a compositor's next frame or the
+#: windows under it to repaint. It used to be a blind 150 ms, which every description in tray mode paid.
+HIDE_FOR_CAPTURE_MS = 50
 
 Capture = Callable[[], "CapturedImage"]
 RegionChosen = Callable[["Image.Image", str], None]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 
 from inkscope_desktop.core.actions import Action
 from inkscope_desktop.settings import WindowSettings
@@ -122,6 +123,7 @@ class WindowFlow:
         state = PutAway(window.isVisible() and not window.isMinimized(), window.isActiveWindow())
         if window.isVisible():
             window.hide()
+            QGuiApplication.sync()  # a round trip: the window system has unmapped it before the capture waits
         return state
 
     def restore(self, state: PutAway) -> None:
